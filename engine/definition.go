@@ -1,0 +1,424 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr/vm"
+	"github.com/looplab/fsm"
+)
+
+// Definition is one version of a workflow (a statutory procedure): its
+// states, the events that move an item between them, and the rules and
+// periods that govern the events. Definitions are data (YAML files read by
+// the workflows package); the engine holds no procedure-specific code.
+//
+// A Definition must be compiled with Compile before use; after that it is
+// immutable and safe for concurrent use.
+type Definition struct {
+	ID      string
+	Version int
+	Title   Text
+	Basis   string
+	Initial string
+	// Create declares who may create items of this workflow, the payload
+	// of creation, its rules and where that payload is recorded. Its From is
+	// empty and its To is the initial state.
+	Create  *EventDef
+	States  []*State
+	Events  []*EventDef
+	Periods []*PeriodDef
+	// Settings are per-workflow switches and numbers rules read as
+	// settings.<name>, e.g. party_report_before_meeting; a government
+	// overrides them by overriding the definition.
+	Settings map[string]any
+	// Source names the file the definition came from, for messages.
+	Source string
+
+	states   map[string]*State
+	events   map[string]*EventDef
+	periods  map[string]*PeriodDef
+	stages   []string
+	compiled bool
+	fsmOnce  sync.Once
+	fsmDescs []fsm.EventDesc
+}
+
+// State is one state of a workflow.
+type State struct {
+	Name  string
+	Label Text
+	// Terminal states have no outgoing events.
+	Terminal bool
+	// Stage groups states for listing and filtering; defaults to Name.
+	Stage string
+	Pos   string
+}
+
+// FieldType is the type of a declared payload field.
+type FieldType string
+
+// The payload field types.
+const (
+	FieldText    FieldType = "text"    // a string; Max bounds its length in characters
+	FieldDate    FieldType = "date"    // "2006-01-02"
+	FieldInteger FieldType = "integer" // a whole number; Min/Max bound it
+	FieldBoolean FieldType = "boolean" // true or false
+	FieldEnum    FieldType = "enum"    // one of Values
+	FieldSHA256  FieldType = "sha256"  // 64 lower-case hex digits
+	FieldList    FieldType = "list"    // a list of strings
+	FieldID      FieldType = "id"      // a positive integer identifier (user, department, item)
+	FieldIDList  FieldType = "id_list" // a list of positive integer identifiers
+)
+
+// FieldTypes lists the valid field types.
+var FieldTypes = []FieldType{FieldText, FieldDate, FieldInteger, FieldBoolean, FieldEnum, FieldSHA256, FieldList, FieldID, FieldIDList}
+
+// Field is a declared payload field of an event. Undeclared payload keys are
+// rejected; absent optional fields are given their type's zero value ("" for
+// text, date, enum and sha256; 0; false; an empty list) so rules can compare
+// them without nil checks.
+type Field struct {
+	Name     string
+	Type     FieldType
+	Required bool
+	Label    Text
+	// Values are the allowed values of an enum field.
+	Values []string
+	// Min and Max bound integers, and Max bounds text length (0 = default
+	// limit of 20000 characters) and list length.
+	Min, Max int
+	Pos      string
+}
+
+// Rule is a guard of an event: an expr-lang expression that must be true for
+// the event to go ahead, with the message shown when it is false and the
+// legal provision it enforces.
+type Rule struct {
+	Check   string
+	Message Text
+	Basis   string
+	Pos     string
+
+	program      *vm.Program
+	readsPayload bool
+}
+
+// RecordSpec says where an event's payload goes in the item's record: merged
+// into record[Stage], or, when Append is set, appended as one entry to the
+// list record[Stage][Append].
+type RecordSpec struct {
+	Stage  string
+	Append string
+	// Set writes fixed values into record[Stage] (after the payload), e.g. to
+	// clear a flag when an item is sent back.
+	Set map[string]any
+}
+
+// PeriodOps are the statutory-period operations an event performs.
+type PeriodOps struct {
+	Start  []string // (re)start the named periods today
+	Pause  []string // stop their clocks (tolling), e.g. supplements requested
+	Resume []string // restart their clocks; the due date moves by the paused days
+	// Extend adds payload.extend_days (calendar or working, as the period
+	// counts) to the named periods; a reason is then required.
+	Extend []string
+}
+
+// EventDef is one event of a workflow.
+type EventDef struct {
+	Name  string
+	Label Text
+	From  []string
+	// To is the state the event leads to; "" when Stay is set.
+	To string
+	// Stay makes the event leave the item in whichever of From it is in:
+	// recording an opinion, a document, a comment.
+	Stay  bool
+	Roles []Role
+	// Fields declares the payload.
+	Fields []*Field
+	Rules  []*Rule
+	Record RecordSpec
+	// ReasonRequired makes the request's reason mandatory.
+	ReasonRequired bool
+	// Waives names a statutory step this event skips; a reason is required
+	// and is kept in record.waivers[Waives].
+	Waives  string
+	Periods PeriodOps
+	Pos     string
+
+	fields map[string]*Field
+}
+
+// SelfLoop reports whether the event stays in its state (recording an
+// opinion, a document, a comment).
+func (ev *EventDef) SelfLoop() bool {
+	return ev.Stay || len(ev.From) == 1 && ev.From[0] == ev.To
+}
+
+// Field returns the declared field name, or nil.
+func (ev *EventDef) Field(name string) *Field { return ev.fields[name] }
+
+// PeriodUnit says how a period is counted.
+type PeriodUnit string
+
+// The period units (REGULATION.md §6).
+const (
+	CalendarDays PeriodUnit = "calendar_days" // 日: every day counts
+	WorkingDays  PeriodUnit = "working_days"  // 工作日: per the region's calendar
+)
+
+// PeriodKind says whether a period is a floor or a limit.
+type PeriodKind string
+
+// The period kinds.
+const (
+	// Minimum: the period must be allowed to run in full (e.g. the ≥7 working
+	// days guaranteed for legality review) unless cut short with a reason.
+	Minimum PeriodKind = "minimum"
+	// Maximum: the action is due by the end of the period (e.g. ≤15 working
+	// days for normative-document review).
+	Maximum PeriodKind = "maximum"
+)
+
+// PeriodDef declares a statutory period of a workflow.
+type PeriodDef struct {
+	Name   string
+	Label  Text
+	Unit   PeriodUnit
+	Kind   PeriodKind
+	Length int
+	Basis  string
+	Pos    string
+}
+
+// State returns the named state or nil.
+func (d *Definition) State(name string) *State { return d.states[name] }
+
+// Event returns the named event or nil.
+func (d *Definition) Event(name string) *EventDef { return d.events[name] }
+
+// Period returns the named period or nil.
+func (d *Definition) Period(name string) *PeriodDef { return d.periods[name] }
+
+// Stages lists the record stages events write to, sorted.
+func (d *Definition) Stages() []string { return d.stages }
+
+// Key is "id@version".
+func (d *Definition) Key() string { return fmt.Sprintf("%s@%d", d.ID, d.Version) }
+
+// ValidationError lists every problem found in a definition, each prefixed
+// with its position ("file:line").
+type ValidationError struct {
+	Problems []string
+}
+
+// Error joins the problems one per line.
+func (e *ValidationError) Error() string { return strings.Join(e.Problems, "\n") }
+
+func at(pos, def string) string {
+	if pos != "" {
+		return pos
+	}
+	return def
+}
+
+// Compile validates the definition and compiles its rules. It checks that
+// the initial state exists; every from/to is a declared state; every state is
+// reachable from the initial state; terminal states have no outgoing events
+// and non-terminal states have at least one; every role is known; field
+// types are valid; every period an event uses is declared; and every rule
+// compiles to a boolean. It returns a *ValidationError naming each problem
+// with its position.
+func (d *Definition) Compile() error {
+	var probs []string
+	add := func(pos, format string, args ...any) {
+		probs = append(probs, at(pos, d.Source)+": "+fmt.Sprintf(format, args...))
+	}
+	if d.ID == "" {
+		add("", "workflow id is required")
+	}
+	if d.Version < 1 {
+		add("", "workflow version must be a positive integer")
+	}
+	d.states = map[string]*State{}
+	for _, s := range d.States {
+		if _, dup := d.states[s.Name]; dup {
+			add(s.Pos, "state %q declared twice", s.Name)
+		}
+		if s.Stage == "" {
+			s.Stage = s.Name
+		}
+		d.states[s.Name] = s
+	}
+	if d.states[d.Initial] == nil {
+		add("", "initial state %q is not declared", d.Initial)
+	}
+	d.periods = map[string]*PeriodDef{}
+	for _, p := range d.Periods {
+		if p.Unit != CalendarDays && p.Unit != WorkingDays {
+			add(p.Pos, "period %q: unit must be calendar_days or working_days", p.Name)
+		}
+		if p.Kind != Minimum && p.Kind != Maximum {
+			add(p.Pos, "period %q: kind must be minimum or maximum", p.Name)
+		}
+		if p.Length < 1 {
+			add(p.Pos, "period %q: length must be at least 1", p.Name)
+		}
+		d.periods[p.Name] = p
+	}
+	d.events = map[string]*EventDef{}
+	exits := map[string]int{}
+	stages := map[string]bool{}
+	checkEvent := func(ev *EventDef) {
+		if len(ev.Roles) == 0 {
+			add(ev.Pos, "event %q has no roles", ev.Name)
+		}
+		for _, r := range ev.Roles {
+			if !IsKnownRole(r) {
+				add(ev.Pos, "event %q: unknown role %q", ev.Name, r)
+			}
+		}
+		ev.fields = map[string]*Field{}
+		for _, f := range ev.Fields {
+			if _, dup := ev.fields[f.Name]; dup {
+				add(f.Pos, "event %q: field %q declared twice", ev.Name, f.Name)
+			}
+			ev.fields[f.Name] = f
+			if !validFieldType(f.Type) {
+				add(f.Pos, "event %q: field %q has unknown type %q", ev.Name, f.Name, f.Type)
+			}
+			if f.Type == FieldEnum && len(f.Values) == 0 {
+				add(f.Pos, "event %q: enum field %q has no values", ev.Name, f.Name)
+			}
+		}
+		if ev.Record.Stage == "" && (ev.Record.Append != "" || len(ev.Record.Set) > 0) {
+			add(ev.Pos, "event %q: record needs a stage", ev.Name)
+		}
+		if ev.Record.Stage != "" {
+			stages[ev.Record.Stage] = true
+		}
+		for _, list := range [][]string{ev.Periods.Start, ev.Periods.Pause, ev.Periods.Resume, ev.Periods.Extend} {
+			for _, p := range list {
+				if d.periods[p] == nil {
+					add(ev.Pos, "event %q: period %q is not declared", ev.Name, p)
+				}
+			}
+		}
+		if len(ev.Periods.Extend) > 0 {
+			if f := ev.fields["extend_days"]; f == nil || f.Type != FieldInteger || !f.Required {
+				add(ev.Pos, "event %q extends a period and must declare a required integer field extend_days", ev.Name)
+			}
+			ev.ReasonRequired = true
+		}
+		if ev.Waives != "" {
+			ev.ReasonRequired = true
+		}
+		for _, r := range ev.Rules {
+			if err := r.compile(); err != nil {
+				add(r.Pos, "event %q: rule %q does not compile to a boolean: %v", ev.Name, r.Check, err)
+			}
+			if r.Message.Zh == "" || r.Message.En == "" {
+				add(r.Pos, "event %q: rule %q needs a zh and an en message", ev.Name, r.Check)
+			}
+			if r.Basis == "" {
+				add(r.Pos, "event %q: rule %q needs its legal basis", ev.Name, r.Check)
+			}
+		}
+	}
+	if d.Create == nil {
+		add("", "the create section is required")
+	} else {
+		d.Create.Name = "create"
+		d.Create.From = nil
+		d.Create.To = d.Initial
+		checkEvent(d.Create)
+	}
+	for _, ev := range d.Events {
+		if _, dup := d.events[ev.Name]; dup {
+			add(ev.Pos, "event %q declared twice", ev.Name)
+		}
+		if ev.Name == "create" {
+			add(ev.Pos, "event name %q is reserved", ev.Name)
+		}
+		d.events[ev.Name] = ev
+		if len(ev.From) == 0 {
+			add(ev.Pos, "event %q has no from states", ev.Name)
+		}
+		for _, f := range ev.From {
+			if d.states[f] == nil {
+				add(ev.Pos, "event %q: from state %q is not declared", ev.Name, f)
+			}
+			exits[f]++
+		}
+		switch {
+		case ev.Stay && ev.To != "":
+			add(ev.Pos, "event %q: give either to or stay, not both", ev.Name)
+		case ev.Stay:
+		case ev.To == "":
+			add(ev.Pos, "event %q has no to state (or stay: true)", ev.Name)
+		case d.states[ev.To] == nil:
+			add(ev.Pos, "event %q: to state %q is not declared", ev.Name, ev.To)
+		}
+		checkEvent(ev)
+	}
+	for _, s := range d.States {
+		if s.Terminal && exits[s.Name] > 0 {
+			add(s.Pos, "terminal state %q has outgoing events", s.Name)
+		}
+		if !s.Terminal && exits[s.Name] == 0 {
+			add(s.Pos, "state %q has no outgoing events and is not terminal", s.Name)
+		}
+	}
+	// Reachability from the initial state.
+	if d.states[d.Initial] != nil {
+		seen := map[string]bool{d.Initial: true}
+		queue := []string{d.Initial}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, ev := range d.Events {
+				for _, f := range ev.From {
+					if f == cur && !ev.Stay && !seen[ev.To] && d.states[ev.To] != nil {
+						seen[ev.To] = true
+						queue = append(queue, ev.To)
+					}
+				}
+			}
+		}
+		for _, s := range d.States {
+			if !seen[s.Name] {
+				add(s.Pos, "state %q is not reachable from the initial state %q", s.Name, d.Initial)
+			}
+		}
+	}
+	d.stages = d.stages[:0]
+	for s := range stages {
+		d.stages = append(d.stages, s)
+	}
+	sort.Strings(d.stages)
+	if len(probs) > 0 {
+		return &ValidationError{Problems: probs}
+	}
+	d.compiled = true
+	return nil
+}
+
+func validFieldType(t FieldType) bool {
+	for _, x := range FieldTypes {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Definition) settings() map[string]any {
+	if d.Settings == nil {
+		return map[string]any{}
+	}
+	return d.Settings
+}

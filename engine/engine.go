@@ -1,0 +1,539 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/looplab/fsm"
+)
+
+// Engine fires events on items: it checks roles, payloads and rules, moves
+// the item with looplab/fsm, merges the payload into the item's record, and
+// commits the new state with its audit event in one transaction.
+type Engine struct {
+	store     Store
+	workflows *Registry
+	calendars *CalendarSet
+	now       func() time.Time
+	loc       *time.Location
+}
+
+// Config configures an Engine. Store, Workflows and Calendars are required.
+type Config struct {
+	Store     Store
+	Workflows *Registry
+	Calendars *CalendarSet
+	// Now is the clock; time.Now when nil. Tests inject a fixed clock.
+	Now func() time.Time
+	// Location is the zone in which "today" is reckoned; Asia/Shanghai (UTC+8)
+	// when nil.
+	Location *time.Location
+}
+
+// New returns an Engine for cfg.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil || cfg.Workflows == nil || cfg.Calendars == nil {
+		return nil, errors.New("engine: Store, Workflows and Calendars are required")
+	}
+	e := &Engine{store: cfg.Store, workflows: cfg.Workflows, calendars: cfg.Calendars, now: cfg.Now, loc: cfg.Location}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.loc == nil {
+		e.loc = ChinaTime
+	}
+	return e, nil
+}
+
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), the zone in
+// which statutory days are counted.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// Workflows returns the engine's definitions.
+func (e *Engine) Workflows() *Registry { return e.workflows }
+
+// Calendars returns the engine's calendars.
+func (e *Engine) Calendars() *CalendarSet { return e.calendars }
+
+// Now returns the engine clock's current time.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// Today returns the current date in the engine's zone.
+func (e *Engine) Today() Date { return DateOf(e.now().In(e.loc)) }
+
+// Input is what a caller sends with an event.
+type Input struct {
+	Payload map[string]any
+	// Reason is required by some events (waivers, extensions, withdrawals)
+	// and kept in the audit trail for all.
+	Reason string
+}
+
+// Result is the outcome of a successful event.
+type Result struct {
+	Item  *Item
+	Event *AuditEvent
+}
+
+// CreateInput is what a caller sends to create an item.
+type CreateInput struct {
+	WorkflowID string
+	Title      string
+	// DepartmentID is the organizer department. An actor acting only as
+	// organizer may create items for its own department only; it defaults
+	// to the actor's department.
+	DepartmentID int64
+	Input
+}
+
+// TitleMax is the longest item title, in characters.
+const TitleMax = 200
+
+// Create starts a new item of the latest version of in.WorkflowID in the
+// actor's organisation, in the workflow's initial state, with its genesis
+// audit event. Returns not_found for an unknown workflow, forbidden when the
+// actor may not create it, invalid for a bad title or payload, guard_failed
+// when a creation rule refuses.
+func (e *Engine) Create(ctx context.Context, actor Actor, in CreateInput) (*Result, error) {
+	d := e.workflows.Latest(in.WorkflowID)
+	if d == nil {
+		return nil, Errorz(CodeNotFound, fmt.Sprintf("没有名为“%s”的流程", in.WorkflowID),
+			fmt.Sprintf("no workflow %q", in.WorkflowID))
+	}
+	title := strings.TrimSpace(in.Title)
+	if title == "" {
+		return nil, invalidField("title", "事项名称不能为空", "title is required")
+	}
+	if utf8.RuneCountInString(title) > TitleMax {
+		return nil, invalidField("title", fmt.Sprintf("事项名称不能超过%d个字符", TitleMax),
+			fmt.Sprintf("title must be at most %d characters", TitleMax))
+	}
+	dept := in.DepartmentID
+	if dept == 0 {
+		dept = actor.DepartmentID
+	}
+	it := &Item{OrgID: actor.OrgID, WorkflowID: d.ID, WorkflowVersion: d.Version, Title: title,
+		DepartmentID: dept, State: d.Initial, Version: 1, Record: Record{}, CreatedBy: actor.Ref()}
+	role, err := authorize(d.Create, actor, it)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReason(d.Create, in.Reason); err != nil {
+		return nil, err
+	}
+	payload, err := normalizePayload(d.Create, in.Payload)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	today := DateOf(now.In(e.loc))
+	var res Result
+	err = e.store.CreateItem(ctx, it, func(stored *Item) (*AuditEvent, error) {
+		cal, err := e.calendars.Region(stored.Region)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		seedRecord(d, stored.Record)
+		if err := e.evalRules(d, d.Create, stored, actor, payload, in.Reason, cal, today); err != nil {
+			return nil, err
+		}
+		if err := applyRecord(d, d.Create, stored, actor, payload, in.Reason, cal, now, today, 1); err != nil {
+			return nil, err
+		}
+		stored.CreatedAt, stored.UpdatedAt = AuditTime(now), AuditTime(now)
+		ev, err := newAuditEvent(stored, 1, now, actor, role, "create", "", d.Initial, in.Reason, map[string]any{
+			"title": title, "workflow": d.Key(), "department_id": dept, "payload": payload,
+		}, GenesisHash)
+		if err != nil {
+			return nil, err
+		}
+		res.Event = ev
+		return ev, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Item = it
+	return &res, nil
+}
+
+func newAuditEvent(it *Item, seq int, at time.Time, actor Actor, role Role, event, from, to, reason string, payload any, prev []byte) (*AuditEvent, error) {
+	canon, err := Canonical(payload)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	ev := &AuditEvent{OrgID: it.OrgID, ItemID: it.ID, Seq: seq, At: at, Actor: actor.Ref(), Role: string(role),
+		Event: event, FromState: from, ToState: to, Reason: reason, Payload: canon, PrevHash: prev}
+	Seal(ev)
+	return ev, nil
+}
+
+// Fire fires event on item id of the actor's organisation.
+//
+// expectedVersion, when > 0, must equal the item's current version
+// (precondition_failed otherwise). The checks, in order: the item exists in
+// the actor's organisation (not_found); the event exists in its workflow
+// (not_found); the actor holds one of the event's roles and, for
+// department-scoped roles, belongs to the item's department (forbidden);
+// the event is allowed from the current state (conflict); the reason is
+// given when required and the payload matches the declared fields
+// (invalid); every rule holds (guard_failed, carrying the rule's message and
+// legal basis). Then the new state, record and audit event are committed
+// together, or not at all: a concurrent change of the item gives conflict.
+func (e *Engine) Fire(ctx context.Context, id int64, event string, actor Actor, in Input, expectedVersion int) (*Result, error) {
+	it, err := e.store.GetItem(ctx, actor.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if expectedVersion > 0 && it.Version != expectedVersion {
+		return nil, &Error{Code: CodePreconditionFailed,
+			MessageZh: fmt.Sprintf("事项已被他人修改（当前版本%d，请求基于版本%d），请刷新后重试", it.Version, expectedVersion),
+			Message:   fmt.Sprintf("the item has changed (version %d, request expected %d); reload and retry", it.Version, expectedVersion)}
+	}
+	d := e.workflows.Get(it.WorkflowID, it.WorkflowVersion)
+	if d == nil {
+		return nil, Internal(fmt.Errorf("item %d is pinned to workflow %s@%d, which is not loaded", it.ID, it.WorkflowID, it.WorkflowVersion))
+	}
+	ev := d.Event(event)
+	if ev == nil {
+		return nil, Errorz(CodeNotFound, fmt.Sprintf("流程“%s”中没有操作“%s”", d.Title.Zh, event),
+			fmt.Sprintf("workflow %s has no event %q", d.Key(), event))
+	}
+	role, err := authorize(ev, actor, it)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := e.calendars.Region(it.Region)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	now := e.now()
+	today := DateOf(now.In(e.loc))
+	from := it.State
+	var payload map[string]any
+
+	// The state machine: a fresh FSM at the stored state, checks in before_event.
+	m := fsm.NewFSM(from, d.fsmEvents(), fsm.Callbacks{
+		"before_event": func(_ context.Context, fe *fsm.Event) {
+			if err := checkReason(ev, in.Reason); err != nil {
+				fe.Cancel(err)
+				return
+			}
+			p, err := normalizePayload(ev, in.Payload)
+			if err != nil {
+				fe.Cancel(err)
+				return
+			}
+			payload = p
+			seedRecord(d, it.Record)
+			if err := e.evalRules(d, ev, it, actor, payload, in.Reason, cal, today); err != nil {
+				fe.Cancel(err)
+			}
+		},
+	})
+	ferr := m.Event(context.WithoutCancel(ctx), event)
+	if err := fsmOutcome(ferr, d, ev, from); err != nil {
+		return nil, err
+	}
+	to := m.Current()
+	if err := applyRecord(d, ev, it, actor, payload, in.Reason, cal, now, today, it.Version+1); err != nil {
+		return nil, err
+	}
+	loaded := it.Version
+	it.State = to
+	it.Version = loaded + 1
+	it.UpdatedAt = AuditTime(now)
+	aev, err := newAuditEvent(it, it.Version, now, actor, role, event, from, to, in.Reason, payload, it.Head)
+	if err != nil {
+		return nil, err
+	}
+	it.Head = aev.Hash
+	if err := e.store.CommitTransition(ctx, it, loaded, aev); err != nil {
+		return nil, err
+	}
+	return &Result{Item: it, Event: aev}, nil
+}
+
+// fsmOutcome translates what fsm.Event returned.
+func fsmOutcome(err error, d *Definition, ev *EventDef, from string) error {
+	if err == nil {
+		return nil
+	}
+	var nt fsm.NoTransitionError
+	if errors.As(err, &nt) && nt.Err == nil {
+		return nil // a successful self-loop
+	}
+	var ce fsm.CanceledError
+	if errors.As(err, &ce) {
+		if ce.Err != nil {
+			return ce.Err
+		}
+		return Internal(err)
+	}
+	var ie fsm.InvalidEventError
+	if errors.As(err, &ie) {
+		st := d.State(from)
+		return Errorz(CodeConflict,
+			fmt.Sprintf("事项当前处于“%s”阶段，不能执行“%s”", st.Label.Zh, ev.Label.Zh),
+			fmt.Sprintf("%q is not allowed while the item is in state %q", ev.Name, from))
+	}
+	return Internal(err)
+}
+
+// fsmEvents converts the definition's events for looplab/fsm. The slice is
+// built once per definition.
+func (d *Definition) fsmEvents() []fsm.EventDesc {
+	d.fsmOnce.Do(func() {
+		for _, ev := range d.Events {
+			if ev.Stay {
+				for _, f := range ev.From {
+					d.fsmDescs = append(d.fsmDescs, fsm.EventDesc{Name: ev.Name, Src: []string{f}, Dst: f})
+				}
+				continue
+			}
+			d.fsmDescs = append(d.fsmDescs, fsm.EventDesc{Name: ev.Name, Src: ev.From, Dst: ev.To})
+		}
+	})
+	return d.fsmDescs
+}
+
+// scoped roles act only on items of their own department.
+func departmentScoped(r Role) bool { return r == RoleOrganizer }
+
+// authorize returns the role under which actor may fire ev on it.
+func authorize(ev *EventDef, actor Actor, it *Item) (Role, error) {
+	if actor.OrgID != it.OrgID {
+		return "", Errorz(CodeNotFound, "事项不存在", "no such item")
+	}
+	held := false
+	for _, r := range ev.Roles {
+		if !actor.Has(r) {
+			continue
+		}
+		held = true
+		if departmentScoped(r) && it.DepartmentID != 0 && actor.DepartmentID != it.DepartmentID {
+			continue
+		}
+		return r, nil
+	}
+	names := make([]string, len(ev.Roles))
+	for i, r := range ev.Roles {
+		names[i] = string(r)
+	}
+	if held {
+		return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”只能由本部门办理", ev.Label.Zh),
+			fmt.Sprintf("%q may only be done by the item's own department", ev.Name))
+	}
+	return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”须由以下角色办理：%s", ev.Label.Zh, strings.Join(names, "、")),
+		fmt.Sprintf("%q requires one of the roles: %s", ev.Name, strings.Join(names, ", ")))
+}
+
+func checkReason(ev *EventDef, reason string) error {
+	if utf8.RuneCountInString(reason) > ReasonMax {
+		return invalidField("reason", fmt.Sprintf("理由不能超过%d个字符", ReasonMax),
+			fmt.Sprintf("reason must be at most %d characters", ReasonMax))
+	}
+	if ev.ReasonRequired && strings.TrimSpace(reason) == "" {
+		return invalidField("reason", fmt.Sprintf("“%s”必须说明理由", ev.Label.Zh),
+			fmt.Sprintf("%q requires a reason", ev.Name))
+	}
+	return nil
+}
+
+// seedRecord makes every stage the definition writes to present, so rules
+// can read record.<stage>.<field> without nil checks.
+func seedRecord(d *Definition, rec Record) {
+	for _, s := range d.Stages() {
+		if _, ok := rec[s].(map[string]any); !ok {
+			rec[s] = map[string]any{}
+		}
+	}
+	for _, s := range []string{"periods", "waivers"} {
+		if _, ok := rec[s].(map[string]any); !ok {
+			rec[s] = map[string]any{}
+		}
+	}
+}
+
+func actorEnv(a Actor) map[string]any {
+	roles := make([]any, len(a.Roles))
+	for i, r := range a.Roles {
+		roles[i] = string(r)
+	}
+	return map[string]any{"ref": a.Ref(), "user_id": int(a.UserID), "department_id": int(a.DepartmentID), "name": a.Name, "roles": roles}
+}
+
+func itemEnv(it *Item) map[string]any {
+	return map[string]any{"id": int(it.ID), "title": it.Title, "state": it.State,
+		"department_id": int(it.DepartmentID), "workflow": it.WorkflowID}
+}
+
+func (e *Engine) evalRules(d *Definition, ev *EventDef, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date) error {
+	if len(ev.Rules) == 0 {
+		return nil
+	}
+	periods, _ := it.Record["periods"].(map[string]any)
+	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods})
+	env["payload"] = payload
+	env["record"] = map[string]any(it.Record)
+	env["item"] = itemEnv(it)
+	env["actor"] = actorEnv(actor)
+	env["reason"] = reason
+	env["settings"] = d.settings()
+	for _, r := range ev.Rules {
+		if err := r.eval(env); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyRecord writes the event's payload, waiver and period operations into
+// the item's record.
+func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, now time.Time, today Date, seq int) error {
+	rec := it.Record
+	if ev.Record.Stage != "" {
+		stage, _ := rec[ev.Record.Stage].(map[string]any)
+		if stage == nil {
+			stage = map[string]any{}
+			rec[ev.Record.Stage] = stage
+		}
+		if ev.Record.Append != "" {
+			entry := make(map[string]any, len(payload)+4)
+			for k, v := range payload {
+				entry[k] = v
+			}
+			entry["by"] = actor.Ref()
+			if actor.Name != "" {
+				entry["by_name"] = actor.Name
+			}
+			entry["on"] = today.String()
+			entry["seq"] = seq
+			if reason != "" {
+				entry["reason"] = reason
+			}
+			list, _ := stage[ev.Record.Append].([]any)
+			stage[ev.Record.Append] = append(list, entry)
+		} else {
+			for k, v := range payload {
+				stage[k] = v
+			}
+			stage[ev.Name+"_on"] = today.String()
+			stage[ev.Name+"_by"] = actor.Ref()
+		}
+		for k, v := range ev.Record.Set {
+			stage[k] = v
+		}
+	}
+	if ev.Waives != "" {
+		w, _ := rec["waivers"].(map[string]any)
+		if w == nil {
+			w = map[string]any{}
+			rec["waivers"] = w
+		}
+		w[ev.Waives] = map[string]any{"reason": reason, "by": actor.Ref(), "on": today.String(), "event": ev.Name}
+	}
+	return applyPeriods(d, ev, rec, cal, today, payload)
+}
+
+// Action is one event an actor could fire on an item in its current state.
+type Action struct {
+	Event string
+	Label Text
+	To    string
+	// Allowed is false when a role, scope or rule stands in the way; Blocked
+	// then says why (forbidden or guard_failed with the rule's message and
+	// basis).
+	Allowed bool
+	Blocked *Error
+	// NeedsInput is true when some rules read the payload and so can only be
+	// judged when the request is made.
+	NeedsInput bool
+	Fields     []*Field
+	// ReasonRequired tells the caller a reason must accompany the request.
+	ReasonRequired bool
+}
+
+// Actions lists the events leaving the item's current state, sorted by
+// name, each marked allowed or blocked for actor with the reason. Rules that
+// read the payload are not judged here (NeedsInput).
+func (e *Engine) Actions(ctx context.Context, actor Actor, id int64) (*Item, []Action, error) {
+	it, err := e.store.GetItem(ctx, actor.OrgID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	acts, err := e.ActionsFor(it, actor)
+	return it, acts, err
+}
+
+// ActionsFor is Actions for an item already loaded.
+func (e *Engine) ActionsFor(it *Item, actor Actor) ([]Action, error) {
+	d := e.workflows.Get(it.WorkflowID, it.WorkflowVersion)
+	if d == nil {
+		return nil, Internal(fmt.Errorf("workflow %s@%d is not loaded", it.WorkflowID, it.WorkflowVersion))
+	}
+	cal, err := e.calendars.Region(it.Region)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	today := e.Today()
+	seedRecord(d, it.Record)
+	periods, _ := it.Record["periods"].(map[string]any)
+	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods})
+	env["payload"] = map[string]any{}
+	env["record"] = map[string]any(it.Record)
+	env["item"] = itemEnv(it)
+	env["actor"] = actorEnv(actor)
+	env["reason"] = ""
+	env["settings"] = d.settings()
+	var out []Action
+	for _, ev := range d.Events {
+		if !contains(ev.From, it.State) {
+			continue
+		}
+		to := ev.To
+		if ev.Stay {
+			to = it.State
+		}
+		a := Action{Event: ev.Name, Label: ev.Label, To: to, Allowed: true, Fields: ev.Fields, ReasonRequired: ev.ReasonRequired}
+		if _, err := authorize(ev, actor, it); err != nil {
+			a.Allowed, a.Blocked = false, asError(err)
+		} else {
+			for _, r := range ev.Rules {
+				if r.readsPayload {
+					a.NeedsInput = true
+					continue
+				}
+				if err := r.eval(env); err != nil {
+					a.Allowed, a.Blocked = false, asError(err)
+					break
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Event < out[j].Event })
+	return out, nil
+}
+
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: CodeInternal, Message: "internal error", Err: err}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

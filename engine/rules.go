@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+)
+
+// The rule language.
+//
+// Rules are expr-lang expressions (https://expr-lang.org) that must evaluate
+// to true. They see these variables:
+//
+//	payload  the event's payload after validation; every declared field is
+//	         present (absent optional fields hold their zero value)
+//	record   the item's record before this event, keyed by stage; every
+//	         stage some event writes to is present (possibly empty), and
+//	         record.periods / record.waivers hold period and waiver state
+//	item     {id, title, state, department_id, workflow}
+//	actor    {ref, user_id, department_id, roles}
+//	reason   the request's reason, "" if none
+//	settings the workflow's settings
+//
+// and these functions (dates are "2006-01-02" strings; working days follow
+// the item's calendar region, and a date in a year without calendar data is
+// an error, never a guess):
+//
+//	today()                        the current date in the configured zone
+//	days_between(a, b)             calendar days from a to b (b - a)
+//	working_days_between(a, b)     working days d with a < d <= b
+//	add_days(a, n)                 a + n calendar days
+//	add_working_days(a, n)         the n-th working day after a
+//	period_due(name)               due date of a running period, "" if never started
+//	period_elapsed(name)           a started, unpaused period has reached its due date
+//	period_overdue(name)           today is after the due date of a started, unpaused period
+//	period_started(name)           the period has been started
+//
+// Missing nested keys read as nil: use `?.` and `??` for depth beyond the
+// stage (record.legality?.review?.x ?? "").
+
+// ruleEnv is the prototype environment rules are compiled against; the
+// run-time environment has the same keys and function signatures.
+func ruleEnv(fn *ruleFuncs) map[string]any {
+	return map[string]any{
+		"payload":              map[string]any{},
+		"record":               map[string]any{},
+		"item":                 map[string]any{},
+		"actor":                map[string]any{},
+		"reason":               "",
+		"settings":             map[string]any{},
+		"today":                fn.today,
+		"days_between":         fn.daysBetween,
+		"working_days_between": fn.workingDaysBetween,
+		"add_days":             fn.addDays,
+		"add_working_days":     fn.addWorkingDays,
+		"period_due":           fn.periodDue,
+		"period_elapsed":       fn.periodElapsed,
+		"period_overdue":       fn.periodOverdue,
+		"period_started":       fn.periodStarted,
+	}
+}
+
+var prototypeEnv = ruleEnv(&ruleFuncs{})
+
+func (r *Rule) compile() error {
+	prog, err := expr.Compile(r.Check, expr.Env(prototypeEnv), expr.AsBool())
+	if err != nil {
+		return err
+	}
+	r.program = prog
+	node := prog.Node()
+	ast.Walk(&node, payloadFinder{&r.readsPayload})
+	return nil
+}
+
+type payloadFinder struct{ found *bool }
+
+func (p payloadFinder) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok && (id.Value == "payload" || id.Value == "reason") {
+		*p.found = true
+	}
+}
+
+// ReadsPayload reports whether the rule depends on the request (payload or
+// reason), so that it cannot be judged before the request is made.
+func (r *Rule) ReadsPayload() bool { return r.readsPayload }
+
+// ruleFuncs carries what the rule functions need for one evaluation.
+type ruleFuncs struct {
+	cal     *Calendar
+	todayD  Date
+	periods map[string]any
+}
+
+// calendarError marks a function failure that should reach the caller as is.
+type calendarError struct{ err *Error }
+
+func (c calendarError) Error() string { return c.err.Error() }
+
+func (f *ruleFuncs) fail(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Code: CodeInvalid, Message: err.Error(), MessageZh: "日期计算失败：" + err.Error(), Err: err}
+	}
+	panic(calendarError{e})
+}
+
+func (f *ruleFuncs) date(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		f.fail(&Error{Code: CodeInvalid, Message: fmt.Sprintf("not a date: %q", s), MessageZh: fmt.Sprintf("日期格式错误：%q", s)})
+	}
+	return d
+}
+
+func (f *ruleFuncs) today() string { return f.todayD.String() }
+
+func (f *ruleFuncs) daysBetween(a, b string) int { return DaysBetween(f.date(a), f.date(b)) }
+
+func (f *ruleFuncs) workingDaysBetween(a, b string) int {
+	n, err := f.cal.WorkingDaysBetween(f.date(a), f.date(b))
+	if err != nil {
+		f.fail(calendarErr(err))
+	}
+	return n
+}
+
+func (f *ruleFuncs) addDays(a string, n int) string { return f.date(a).AddDays(n).String() }
+
+func (f *ruleFuncs) addWorkingDays(a string, n int) string {
+	d, err := f.cal.AddWorkingDays(f.date(a), n)
+	if err != nil {
+		f.fail(calendarErr(err))
+	}
+	return d.String()
+}
+
+func (f *ruleFuncs) period(name string) map[string]any {
+	p, _ := f.periods[name].(map[string]any)
+	return p
+}
+
+func (f *ruleFuncs) periodDue(name string) string {
+	p := f.period(name)
+	if p == nil {
+		return ""
+	}
+	s, _ := p["due"].(string)
+	return s
+}
+
+func (f *ruleFuncs) periodStarted(name string) bool { return f.period(name) != nil }
+
+func (f *ruleFuncs) periodElapsed(name string) bool {
+	p := f.period(name)
+	if p == nil || p["paused_on"] != nil && p["paused_on"] != "" {
+		return false
+	}
+	due := f.periodDue(name)
+	return due != "" && !f.todayD.Before(f.date(due))
+}
+
+func (f *ruleFuncs) periodOverdue(name string) bool {
+	p := f.period(name)
+	if p == nil || p["paused_on"] != nil && p["paused_on"] != "" {
+		return false
+	}
+	due := f.periodDue(name)
+	return due != "" && f.todayD.After(f.date(due))
+}
+
+// calendarErr turns a calendar failure into an invalid error with a
+// bilingual message.
+func calendarErr(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if errors.Is(err, ErrNoCalendarData) {
+		return &Error{Code: CodeInvalid, Message: err.Error(),
+			MessageZh: "期限计算超出已有节假日数据范围：" + err.Error(), Err: err}
+	}
+	return &Error{Code: CodeInvalid, Message: err.Error(), MessageZh: "期限计算失败：" + err.Error(), Err: err}
+}
+
+// eval runs one rule. A false result returns a guard_failed *Error carrying
+// the rule's message and basis; a failure of a date function returns its
+// error; any other run-time failure is a fault of the definition (internal).
+func (r *Rule) eval(env map[string]any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if ce, ok := p.(calendarError); ok {
+				err = ce.err
+				return
+			}
+			panic(p)
+		}
+	}()
+	out, rerr := expr.Run(r.program, env)
+	if rerr != nil {
+		var ce calendarError
+		if errors.As(rerr, &ce) {
+			return ce.err
+		}
+		return &Error{Code: CodeInternal, Message: "rule failed to evaluate", MessageZh: "规则执行失败",
+			Err: fmt.Errorf("%s: rule %q: %w", r.Pos, r.Check, rerr)}
+	}
+	if ok, _ := out.(bool); ok {
+		return nil
+	}
+	return &Error{Code: CodeGuardFailed, Message: r.Message.En, MessageZh: r.Message.Zh, Basis: r.Basis, Rule: r.Check}
+}

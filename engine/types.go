@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Text is a user-facing text in Chinese (first) and English.
+type Text struct {
+	Zh string `json:"zh" yaml:"zh"`
+	En string `json:"en" yaml:"en"`
+}
+
+// Role names a function a user holds in an organisation. The workflow
+// definitions name roles in their events; every name they use must be one of
+// KnownRoles.
+type Role string
+
+// The roles of DESIGN.md. Their string values are part of the contract.
+const (
+	RoleOrganizer      Role = "organizer"       // 决策承办单位: proposes and drafts; sees only its department's items
+	RoleSecretariat    Role = "secretariat"     // 政府办公室: registers proposals, prepares meetings
+	RoleLegalOffice    Role = "legal_office"    // 司法局/法制机构: runs legality review
+	RoleCounsel        Role = "counsel"         // 法律顾问/公职律师: records legal opinions
+	RoleExpert         Role = "expert"          // 专家: records signed opinions
+	RoleRiskAssessor   Role = "risk_assessor"   // 风险评估机构: records assessment reports
+	RoleMember         Role = "member"          // 常务会议组成人员: states positions
+	RoleChiefExecutive Role = "chief_executive" // 行政首长: decides
+	RoleExecutor       Role = "executor"        // 决策执行单位: reports on execution
+	RoleEvaluator      Role = "evaluator"       // 决策后评估机构: post-evaluation
+	RoleAuditor        Role = "auditor"         // 审计/监察: reads everything, changes nothing
+	RoleAdmin          Role = "admin"           // 系统管理员: users and settings, no procedural actions
+	RolePublic         Role = "public"          // 社会公众: no account; comments on open consultations
+)
+
+// KnownRoles lists every role, in a stable order.
+var KnownRoles = []Role{
+	RoleOrganizer, RoleSecretariat, RoleLegalOffice, RoleCounsel, RoleExpert,
+	RoleRiskAssessor, RoleMember, RoleChiefExecutive, RoleExecutor, RoleEvaluator,
+	RoleAuditor, RoleAdmin, RolePublic,
+}
+
+// IsKnownRole reports whether r is one of KnownRoles.
+func IsKnownRole(r Role) bool {
+	for _, k := range KnownRoles {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who fires an event: a user of an organisation with the roles the
+// user holds there. Department-scoped roles (organizer, executor) act only on
+// items of DepartmentID.
+type Actor struct {
+	// OrgID is the organisation (tenant) the actor belongs to; the engine never
+	// touches items of another organisation.
+	OrgID int64
+	// UserID is 0 for the public and for the system itself.
+	UserID int64
+	// Name is shown in records; it is not an identifier.
+	Name string
+	// Roles held in OrgID.
+	Roles []Role
+	// DepartmentID is the actor's department, 0 if none.
+	DepartmentID int64
+}
+
+// Ref is the stable actor reference written into the audit trail:
+// "user:<id>", or "public" / "system" for actors without an account.
+func (a Actor) Ref() string {
+	if a.UserID > 0 {
+		return "user:" + itoa(a.UserID)
+	}
+	for _, r := range a.Roles {
+		if r == RolePublic {
+			return "public"
+		}
+	}
+	return "system"
+}
+
+// Has reports whether the actor holds role r.
+func (a Actor) Has(r Role) bool {
+	for _, x := range a.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Record is an item's procedural record: a JSON document keyed by stage
+// (e.g. "consultation", "legality") that event payloads are merged into and
+// that workflow rules read.
+type Record map[string]any
+
+// Item is one decision item (or normative document, or enforcement decision)
+// moving through a workflow.
+type Item struct {
+	ID              int64
+	OrgID           int64
+	WorkflowID      string
+	WorkflowVersion int
+	Title           string
+	// DepartmentID is the proposing (organizer) department, 0 if none.
+	DepartmentID int64
+	// Region is the calendar region of the item's organisation (e.g. "cn").
+	Region string
+	State  string
+	// Version starts at 1 and grows by one with every event; it equals the
+	// sequence number of the item's last audit event.
+	Version int
+	Record  Record
+	// Head is the hash of the item's last audit event.
+	Head      []byte
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// AuditEvent is one link of an item's hash chain. See audit.go for the
+// canonical encoding that Hash covers.
+type AuditEvent struct {
+	OrgID     int64
+	ItemID    int64
+	Seq       int
+	At        time.Time
+	Actor     string
+	Role      string
+	Event     string
+	FromState string
+	ToState   string
+	Reason    string
+	// Payload is the canonical JSON of the event's payload (see Canonical).
+	Payload  json.RawMessage
+	PrevHash []byte
+	Hash     []byte
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

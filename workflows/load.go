@@ -1,0 +1,424 @@
+// Package workflows holds the shipped workflow definitions (YAML, embedded)
+// and the strict loader that turns YAML into compiled engine.Definitions.
+//
+// The format, by example (see major-decision.yaml for a whole procedure):
+//
+//	id: major-decision            # workflow id; items are pinned to id and version
+//	version: 1
+//	title: {zh: 重大行政决策, en: Major administrative decision}
+//	basis: 《重大行政决策程序暂行条例》
+//	initial: proposed
+//	settings: {party_report_before_meeting: false}   # read by rules as settings.<name>
+//	create: {roles: [organizer], fields: {...}, rules: [...], record: {stage: proposal}}
+//	states:
+//	  proposed: {zh: 决策建议, en: Proposed, stage: initiation}
+//	  archived: {zh: 已归档, en: Archived, terminal: true}
+//	periods:
+//	  legality_review: {zh: …, en: …, unit: working_days, kind: minimum, length: 7, basis: 第二十六条}
+//	events:
+//	  open_comment_period:
+//	    zh: 公开征求意见
+//	    en: Open the public comment period
+//	    from: [drafting]            # one state or a list
+//	    to: consultation            # or `stay: true` to remain in the current state
+//	    roles: [organizer]
+//	    fields:
+//	      closes_on: {type: date, required: true, zh: 截止日期, en: Closing date}
+//	    rules:
+//	      - check: days_between(today(), payload.closes_on) >= 30 || payload.shortened_reason != ""
+//	        zh: 征求意见期限一般不少于30日
+//	        en: The comment period is at least 30 days
+//	        basis: 第十五条
+//	    record: {stage: consultation}          # merge payload into record.consultation
+//	    # record: {stage: legality, append: counsel_opinions}  # append one entry instead
+//	    reason: required                        # the request must carry a reason
+//	    waives: public_participation            # a waiver; reason required, kept in record.waivers
+//	    periods: {start: [comment_period], pause: [], resume: [], extend: []}
+//
+// Unknown keys anywhere are errors naming the file and line.
+package workflows
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/juece/juece/engine"
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed *.yaml
+var embedded embed.FS
+
+type yLabel struct {
+	Zh string `yaml:"zh"`
+	En string `yaml:"en"`
+}
+
+type yState struct {
+	Zh       string `yaml:"zh"`
+	En       string `yaml:"en"`
+	Terminal bool   `yaml:"terminal"`
+	Stage    string `yaml:"stage"`
+}
+
+type yField struct {
+	Type     string   `yaml:"type"`
+	Required bool     `yaml:"required"`
+	Zh       string   `yaml:"zh"`
+	En       string   `yaml:"en"`
+	Values   []string `yaml:"values"`
+	Min      int      `yaml:"min"`
+	Max      int      `yaml:"max"`
+}
+
+type yRule struct {
+	Check string `yaml:"check"`
+	Zh    string `yaml:"zh"`
+	En    string `yaml:"en"`
+	Basis string `yaml:"basis"`
+}
+
+type yRecord struct {
+	Stage  string         `yaml:"stage"`
+	Append string         `yaml:"append"`
+	Set    map[string]any `yaml:"set"`
+}
+
+type yPeriodOps struct {
+	Start  []string `yaml:"start"`
+	Pause  []string `yaml:"pause"`
+	Resume []string `yaml:"resume"`
+	Extend []string `yaml:"extend"`
+}
+
+// stringList accepts a scalar or a sequence of scalars.
+type stringList []string
+
+func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = []string{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		var s []string
+		if err := n.Decode(&s); err != nil {
+			return err
+		}
+		*l = s
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a name or a list of names", n.Line)
+}
+
+type yEvent struct {
+	Zh      string            `yaml:"zh"`
+	En      string            `yaml:"en"`
+	From    stringList        `yaml:"from"`
+	To      string            `yaml:"to"`
+	Stay    bool              `yaml:"stay"`
+	Roles   []string          `yaml:"roles"`
+	Fields  map[string]yField `yaml:"fields"`
+	Rules   []yRule           `yaml:"rules"`
+	Record  yRecord           `yaml:"record"`
+	Reason  string            `yaml:"reason"`
+	Waives  string            `yaml:"waives"`
+	Periods yPeriodOps        `yaml:"periods"`
+}
+
+type yPeriod struct {
+	Zh     string `yaml:"zh"`
+	En     string `yaml:"en"`
+	Unit   string `yaml:"unit"`
+	Kind   string `yaml:"kind"`
+	Length int    `yaml:"length"`
+	Basis  string `yaml:"basis"`
+}
+
+type yDef struct {
+	ID       string             `yaml:"id"`
+	Version  int                `yaml:"version"`
+	Title    yLabel             `yaml:"title"`
+	Basis    string             `yaml:"basis"`
+	Initial  string             `yaml:"initial"`
+	Settings map[string]any     `yaml:"settings"`
+	Create   *yEvent            `yaml:"create"`
+	States   map[string]yState  `yaml:"states"`
+	Periods  map[string]yPeriod `yaml:"periods"`
+	Events   map[string]yEvent  `yaml:"events"`
+	// Extensions holds top-level keys starting with "x-": places for YAML
+	// anchors shared by several events. Any other unknown key is an error.
+	Extensions map[string]any `yaml:",inline"`
+}
+
+var (
+	reYAMLLine    = regexp.MustCompile(`line (\d+): (.*)`)
+	reUnknownKey  = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	reAlreadySet  = regexp.MustCompile(`mapping key "([^"]+)" already defined at line (\d+)`)
+	reTypeMistake = regexp.MustCompile(`cannot unmarshal (.*)`)
+)
+
+// yamlProblems rewrites yaml.v3 errors as "file:line: message" lines.
+func yamlProblems(name string, err error) error {
+	var te *yaml.TypeError
+	var lines []string
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	var probs []string
+	for _, l := range lines {
+		l = strings.TrimPrefix(l, "yaml: ")
+		m := reYAMLLine.FindStringSubmatch(l)
+		if m == nil {
+			probs = append(probs, name+": "+l)
+			continue
+		}
+		msg := m[2]
+		if u := reUnknownKey.FindStringSubmatch(msg); u != nil {
+			msg = fmt.Sprintf("unknown key %q", u[1])
+		} else if u := reAlreadySet.FindStringSubmatch(msg); u != nil {
+			msg = fmt.Sprintf("key %q is already defined at line %s", u[1], u[2])
+		} else if u := reTypeMistake.FindStringSubmatch(msg); u != nil {
+			msg = "wrong type: cannot read " + u[1]
+		}
+		probs = append(probs, fmt.Sprintf("%s:%s: %s", name, m[1], msg))
+	}
+	return &engine.ValidationError{Problems: probs}
+}
+
+// positions maps dotted paths ("states.proposed", "events.start",
+// "events.start.rules.0", "events.start.fields.x") to their line numbers,
+// and records the order of states and events as written.
+type positions struct {
+	line       map[string]int
+	stateOrder []string
+	eventOrder []string
+}
+
+func findPositions(root *yaml.Node) positions {
+	p := positions{line: map[string]int{}}
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	var walk func(n *yaml.Node, path string, depth int)
+	walk = func(n *yaml.Node, path string, depth int) {
+		if depth > 5 {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				sub := k.Value
+				if path != "" {
+					sub = path + "." + k.Value
+				}
+				p.line[sub] = k.Line
+				switch path {
+				case "states":
+					p.stateOrder = append(p.stateOrder, k.Value)
+				case "events":
+					p.eventOrder = append(p.eventOrder, k.Value)
+				}
+				walk(v, sub, depth+1)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				sub := fmt.Sprintf("%s.%d", path, i)
+				p.line[sub] = c.Line
+				walk(c, sub, depth+1)
+			}
+		}
+	}
+	walk(root, "", 0)
+	return p
+}
+
+// Parse reads one workflow definition strictly and compiles it. name is used
+// in messages ("name:line: problem"). Errors are *engine.ValidationError
+// listing every problem found.
+func Parse(name string, data []byte) (*engine.Definition, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var y yDef
+	if err := dec.Decode(&y); err != nil {
+		return nil, yamlProblems(name, err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlProblems(name, err)
+	}
+	pos := findPositions(&root)
+	at := func(path string) string {
+		if l, ok := pos.line[path]; ok {
+			return fmt.Sprintf("%s:%d", name, l)
+		}
+		return name
+	}
+	var probs []string
+	for k := range y.Extensions {
+		if !strings.HasPrefix(k, "x-") {
+			probs = append(probs, fmt.Sprintf("%s: unknown key %q", at(k), k))
+		}
+	}
+	d := &engine.Definition{
+		ID: y.ID, Version: y.Version, Title: engine.Text(y.Title), Basis: y.Basis,
+		Initial: y.Initial, Settings: y.Settings, Source: name,
+	}
+	for _, s := range pos.stateOrder {
+		ys := y.States[s]
+		d.States = append(d.States, &engine.State{Name: s, Label: engine.Text{Zh: ys.Zh, En: ys.En},
+			Terminal: ys.Terminal, Stage: ys.Stage, Pos: at("states." + s)})
+		if ys.Zh == "" || ys.En == "" {
+			probs = append(probs, at("states."+s)+fmt.Sprintf(": state %q needs zh and en labels", s))
+		}
+	}
+	periodNames := make([]string, 0, len(y.Periods))
+	for n := range y.Periods {
+		periodNames = append(periodNames, n)
+	}
+	sort.Strings(periodNames)
+	for _, n := range periodNames {
+		yp := y.Periods[n]
+		d.Periods = append(d.Periods, &engine.PeriodDef{Name: n, Label: engine.Text{Zh: yp.Zh, En: yp.En},
+			Unit: engine.PeriodUnit(yp.Unit), Kind: engine.PeriodKind(yp.Kind), Length: yp.Length,
+			Basis: yp.Basis, Pos: at("periods." + n)})
+	}
+	convert := func(name, path string, ye *yEvent) *engine.EventDef {
+		ev := &engine.EventDef{Name: name, Label: engine.Text{Zh: ye.Zh, En: ye.En}, From: ye.From, To: ye.To, Stay: ye.Stay,
+			Record:  engine.RecordSpec{Stage: ye.Record.Stage, Append: ye.Record.Append, Set: ye.Record.Set},
+			Waives:  ye.Waives,
+			Periods: engine.PeriodOps(ye.Periods),
+			Pos:     at(path)}
+		for _, r := range ye.Roles {
+			ev.Roles = append(ev.Roles, engine.Role(r))
+		}
+		switch ye.Reason {
+		case "":
+		case "required":
+			ev.ReasonRequired = true
+		default:
+			probs = append(probs, at(path+".reason")+fmt.Sprintf(": reason must be \"required\" or absent, not %q", ye.Reason))
+		}
+		if ye.Zh == "" || ye.En == "" {
+			probs = append(probs, at(path)+fmt.Sprintf(": event %q needs zh and en labels", name))
+		}
+		fnames := make([]string, 0, len(ye.Fields))
+		for f := range ye.Fields {
+			fnames = append(fnames, f)
+		}
+		sort.Slice(fnames, func(i, j int) bool {
+			return pos.line[path+".fields."+fnames[i]] < pos.line[path+".fields."+fnames[j]]
+		})
+		for _, f := range fnames {
+			yf := ye.Fields[f]
+			ev.Fields = append(ev.Fields, &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
+				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max,
+				Pos: at(path + ".fields." + f)})
+		}
+		for i, yr := range ye.Rules {
+			ev.Rules = append(ev.Rules, &engine.Rule{Check: yr.Check, Message: engine.Text{Zh: yr.Zh, En: yr.En},
+				Basis: yr.Basis, Pos: at(fmt.Sprintf("%s.rules.%d", path, i))})
+		}
+		return ev
+	}
+	if y.Create != nil {
+		d.Create = convert("create", "create", y.Create)
+	}
+	for _, e := range pos.eventOrder {
+		ye := y.Events[e]
+		d.Events = append(d.Events, convert(e, "events."+e, &ye))
+	}
+	err := d.Compile()
+	var ve *engine.ValidationError
+	if errors.As(err, &ve) {
+		probs = append(probs, ve.Problems...)
+	} else if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, &engine.ValidationError{Problems: probs}
+	}
+	return d, nil
+}
+
+// Embedded returns the shipped definitions, compiled.
+func Embedded() ([]*engine.Definition, error) {
+	return parseFS(embedded, ".", "workflows/")
+}
+
+// LoadDir parses every *.yaml and *.yml file in dir.
+func LoadDir(dir string) ([]*engine.Definition, error) {
+	return parseFS(os.DirFS(dir), ".", filepath.Clean(dir)+string(filepath.Separator))
+}
+
+func parseFS(fsys fs.FS, root, prefix string) ([]*engine.Definition, error) {
+	entries, err := fs.ReadDir(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	var defs []*engine.Definition
+	var probs []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		d, err := Parse(prefix+n, data)
+		if err != nil {
+			var ve *engine.ValidationError
+			if errors.As(err, &ve) {
+				probs = append(probs, ve.Problems...)
+				continue
+			}
+			return nil, err
+		}
+		defs = append(defs, d)
+	}
+	if len(probs) > 0 {
+		return nil, &engine.ValidationError{Problems: probs}
+	}
+	return defs, nil
+}
+
+// Registry returns the shipped definitions, extended or overridden by the
+// definitions in dir (when dir is not ""): a definition in dir with the same
+// id and version as a shipped one replaces it; any other is added.
+func Registry(dir string) (*engine.Registry, error) {
+	defs, err := Embedded()
+	if err != nil {
+		return nil, fmt.Errorf("shipped workflows: %w", err)
+	}
+	if dir != "" {
+		extra, err := LoadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		byKey := map[string]int{}
+		for i, d := range defs {
+			byKey[d.Key()] = i
+		}
+		for _, d := range extra {
+			if i, ok := byKey[d.Key()]; ok {
+				defs[i] = d
+			} else {
+				byKey[d.Key()] = len(defs)
+				defs = append(defs, d)
+			}
+		}
+	}
+	return engine.NewRegistry(defs...)
+}

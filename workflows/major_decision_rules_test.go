@@ -1,0 +1,405 @@
+package workflows_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/juece/juece/engine"
+	. "github.com/juece/juece/internal/enginetest"
+)
+
+// wantGuard fails unless err is guard_failed citing an article containing
+// basis, with both a Chinese and an English message.
+func wantGuard(t *testing.T, err error, basis string) {
+	t.Helper()
+	e := WantCode(t, err, engine.CodeGuardFailed)
+	if !strings.Contains(e.Basis, basis) {
+		t.Fatalf("basis %q does not cite %q (message: %s)", e.Basis, basis, e.MessageZh)
+	}
+	if e.MessageZh == "" || e.Message == "" {
+		t.Fatalf("guard error lacks a zh or en message: %+v", e)
+	}
+}
+
+func with(p map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range p {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+// Art. 10(2): a department's proposal argues problem, reasons and basis,
+// preliminary solution, necessity and feasibility.
+func TestArt10_DepartmentProposalNeedsItsFourElements(t *testing.T) {
+	h := New(t, "2026-01-05")
+	_, err := h.Engine.Create(t.Context(), Organizer, engine.CreateInput{WorkflowID: "major-decision", Title: "x",
+		Input: engine.Input{Payload: with(proposal(), "necessity_feasibility", "")}})
+	wantGuard(t, err, "第十条第一款第二项")
+	// Art. 10(3): a citizen's proposal is made in writing.
+	_, err = h.Engine.Create(t.Context(), Secretariat, engine.CreateInput{WorkflowID: "major-decision", Title: "x",
+		Input: engine.Input{Payload: map[string]any{"source": "public"}}})
+	wantGuard(t, err, "第十条第一款第三项")
+}
+
+// Art. 11: two or more organizers need a lead.
+func TestArt11_SeveralOrganizersNeedALead(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	p := map[string]any{"study_summary": "启动", "organizer_department_ids": []any{DeptDevelopment, DeptTransport}}
+	_, err := h.Try(id, "start_decision", Secretariat, p, "")
+	wantGuard(t, err, "第十一条")
+	h.Fire(id, "start_decision", Secretariat, with(p, "lead_department_id", DeptDevelopment), "")
+}
+
+// Art. 13: consulted departments that disagree require a dispute report.
+func TestArt13_DisagreementNeedsADisputeReport(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "record_department_consultation")
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "agreed", false), "")
+	wantGuard(t, err, "第十三条")
+	h.Fire(id, s.Event, s.Actor, with(s.Payload, "agreed", false, "dispute_report", "财政局认为补贴标准过高"), "")
+}
+
+// Art. 15: the public comment period is at least 30 days unless shortened
+// with a reason stated in the notice.
+func TestArt15_CommentPeriodAtLeast30DaysUnlessShortenedWithReason(t *testing.T) {
+	cases := []struct {
+		name     string
+		closesOn string
+		reason   string
+		ok       bool
+	}{
+		{"29 days without reason is refused", "2026-02-04", "", false},
+		{"exactly 30 days is accepted", "2026-02-05", "", true},
+		{"15 days with a stated urgency is accepted", "2026-01-21", "春节前须落实，情况紧急", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := New(t, "2026-01-05")
+			id := newItem(h)
+			s := advance(h, id, "open_comment_period") // on 2026-01-06
+			_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "closes_on", c.closesOn, "shortened_reason", c.reason), "")
+			if c.ok && err != nil {
+				t.Fatal(err)
+			}
+			if !c.ok {
+				wantGuard(t, err, "第十五条")
+			}
+		})
+	}
+}
+
+// Art. 15: the period announced must run its course before it is closed.
+func TestArt15_CommentPeriodCannotCloseEarly(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "close_comment_period")
+	h.On("2026-02-05") // closes_on is 2026-02-06
+	_, err := h.Try(id, s.Event, s.Actor, s.Payload, "")
+	wantGuard(t, err, "第十五条")
+}
+
+// Art. 14: public participation may be skipped only for items not
+// disclosable by law, with the basis recorded.
+func TestArt14_NonDisclosureExemptionRecordsItsBasis(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "open_comment_period")
+	_, err := h.Try(id, "exempt_public_participation", Organizer, map[string]any{"legal_basis": "《保守国家秘密法》第九条"}, "")
+	WantCode(t, err, engine.CodeInvalid) // a waiver needs its reason
+	it := h.Fire(id, "exempt_public_participation", Organizer, map[string]any{"legal_basis": "《保守国家秘密法》第九条"}, "涉及国家秘密")
+	w := it.Record["waivers"].(map[string]any)["public_participation"].(map[string]any)
+	if w["reason"] != "涉及国家秘密" || it.State != "expert_risk" {
+		t.Fatalf("waiver not recorded: %v, state %s", w, it.State)
+	}
+}
+
+// Art. 16(3): hearing materials reach every participant at least 7 days
+// before the hearing; Art. 17: the transcript is confirmed and signed.
+func TestArt16_HearingMaterialsSevenDaysBeforeForEveryParticipant(t *testing.T) {
+	hearing := map[string]any{"held_on": "2026-01-20", "transcript_sha256": SHA("笔录"), "participants_confirmed": true}
+	t.Run("materials 6 days before for one participant block the hearing record", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "record_hearing_materials")
+		h.On("2026-01-12")
+		h.Fire(id, "record_hearing_materials", Organizer, map[string]any{"participant": "居民甲", "sent_on": "2026-01-12"}, "")
+		h.On("2026-01-14")
+		h.Fire(id, "record_hearing_materials", Organizer, map[string]any{"participant": "居民乙", "sent_on": "2026-01-14"}, "")
+		h.On("2026-01-20")
+		_, err := h.Try(id, "record_hearing", Organizer, hearing, "")
+		wantGuard(t, err, "第十六条第三款")
+	})
+	t.Run("a participant without materials blocks the hearing record", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "record_hearing_materials")
+		h.Fire(id, "record_hearing_materials", Organizer, map[string]any{"participant": "居民甲", "sent_on": "2026-01-12"}, "")
+		h.On("2026-01-20")
+		_, err := h.Try(id, "record_hearing", Organizer, hearing, "")
+		wantGuard(t, err, "第十六条第三款")
+	})
+	t.Run("an unconfirmed transcript is refused", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		s := advance(h, id, "record_hearing")
+		_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "participants_confirmed", false), "")
+		wantGuard(t, err, "第十七条")
+	})
+	t.Run("the announced hearing must be held before participation closes", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "record_hearing")
+		h.On("2026-02-06")
+		_, err := h.Try(id, "close_comment_period", Organizer, map[string]any{"opinions_received": 1, "opinion_handling_summary": "x"}, "")
+		wantGuard(t, err, "第十七条")
+	})
+}
+
+// Arts. 19–20: expert opinions are signed; experts are selected without a
+// direct interest.
+func TestArt19And20_ExpertOpinionsSignedByUninterestedSelectedExperts(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "assign_experts")
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "no_direct_interest_declared", false), "")
+	wantGuard(t, err, "第二十条")
+	h.Fire(id, s.Event, s.Actor, s.Payload, "")
+	op := map[string]any{"expert_name": "周教授", "opinion_summary": "可行", "document_sha256": SHA("意见"), "signed": false}
+	_, err = h.Try(id, "record_expert_opinion", Expert, op, "")
+	wantGuard(t, err, "第十九条第二款")
+	_, err = h.Try(id, "record_expert_opinion", Expert, with(op, "signed", true, "expert_name", "未选定的人"), "")
+	wantGuard(t, err, "第二十条")
+}
+
+// Art. 24: a risk found not controllable sends the draft back; it cannot go
+// to legality review until reassessed.
+func TestArt24_UncontrollableRiskBlocksReviewUntilAdjusted(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "record_risk_assessment")
+	h.Fire(id, s.Event, s.Actor, with(s.Payload, "conclusion", "not_controllable"), "")
+	sub := map[string]any{"draft_sha256": draftV1, "legal_basis": []any{"x"}, "procedures_account": "x"}
+	_, err := h.Try(id, "submit_legality_review", Organizer, sub, "")
+	wantGuard(t, err, "第二十四条")
+	it := h.Fire(id, "adjust_for_risk", Organizer, nil, "")
+	if it.State != "drafting" {
+		t.Fatalf("state %s, want drafting", it.State)
+	}
+	h.Fire(id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, "")
+	h.Fire(id, "proceed_to_review", Organizer, nil, "")
+	_, err = h.Try(id, "submit_legality_review", Organizer, with(sub, "draft_sha256", draftV2), "")
+	wantGuard(t, err, "第二十二条") // reassessment required
+	h.Fire(id, "record_risk_assessment", RiskAssessor, s.Payload, "")
+	h.Fire(id, "submit_legality_review", Organizer, with(sub, "draft_sha256", draftV2), "")
+}
+
+// Art. 26(2): legality review is guaranteed at least 7 working days,
+// counted on the working-day calendar across the 2026 Spring Festival
+// (02-15…02-23 off, 02-14 and 02-28 make-up working days).
+func TestArt26_LegalityReviewFloorOfSevenWorkingDaysAcrossSpringFestival(t *testing.T) {
+	t.Run("submitted 2026-02-10: concluding on 02-25 needs a reason, on 02-26 it does not", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "conclude_legality_review")
+		if due := PeriodDue(h, id, "legality_review"); due != "2026-02-26" {
+			t.Fatalf("due %s, want 2026-02-26", due)
+		}
+		h.On("2026-02-25")
+		_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
+		wantGuard(t, err, "第二十六条第二款")
+		h.On("2026-02-26")
+		h.Fire(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
+	})
+	t.Run("submitted 2026-02-12: the 7th working day is Saturday 02-28, a make-up day", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		s := advance(h, id, "submit_legality_review")
+		h.On("2026-02-12")
+		h.Fire(id, s.Event, s.Actor, s.Payload, "")
+		if due := PeriodDue(h, id, "legality_review"); due != "2026-02-28" {
+			t.Fatalf("due %s, want 2026-02-28", due)
+		}
+	})
+	t.Run("an earlier conclusion with a stated reason is accepted", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "conclude_legality_review")
+		h.On("2026-02-13")
+		h.Fire(id, "conclude_legality_review", LegalOffice, with(conclusion("lawful", draftV1), "early_conclusion_reason", "事项简单，审查已完成"), "")
+	})
+}
+
+// Art. 26(1): a returned package stops the review clock until the
+// supplements arrive; the due date moves by exactly the paused working days.
+func TestArt26_ReturnedPackageStopsTheClock(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "record_counsel_opinion") // submitted 2026-02-10, due 2026-02-26
+	h.On("2026-02-11")
+	h.Fire(id, "return_review_package", LegalOffice, map[string]any{"missing_items": []any{"风险评估报告附件"}}, "")
+	h.On("2026-02-26")
+	_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
+	wantGuard(t, err, "第二十六条第一款") // clock stopped
+	// Supplements arrive on 2026-02-26: working days 02-12, 02-13, 02-14 (make-up),
+	// 02-24, 02-25, 02-26 were not counted: 6 working days.
+	h.Fire(id, "supplement_review_package", Organizer, map[string]any{"supplements": []any{"附件"}}, "")
+	// 2026-02-10 + (7+6) working days: 11,12,13,14,24,25,26,27,28,03-02,03,04,05 → 2026-03-05.
+	if due := PeriodDue(h, id, "legality_review"); due != "2026-03-05" {
+		t.Fatalf("due %s, want 2026-03-05 (moved by the 6 paused working days)", due)
+	}
+}
+
+// Art. 28: counsel give legal opinions, and only assigned counsel.
+func TestArt28_ConclusionNeedsAnAssignedCounselOpinionOnThisDraft(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "record_counsel_opinion")
+	_, err := h.Try(id, "record_counsel_opinion", Counsel2, counselOpinion(draftV1), "")
+	wantGuard(t, err, "第二十八条")
+	h.On("2026-02-26")
+	_, err = h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
+	wantGuard(t, err, "第二十八条")
+}
+
+// Art. 25(2): the hard gate. No draft goes to the meeting unreviewed, found
+// unlawful, or changed after its review; an exploratory-reform item goes
+// only with its legal risk stated.
+func TestArt25_NoMeetingWithoutALawfulReviewOfTheCurrentDraft(t *testing.T) {
+	t.Run("not reviewed", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "conclude_legality_review")
+		_, err := h.Try(id, "submit_for_meeting", Organizer, nil, "")
+		wantGuard(t, err, "第二十五条第二款")
+	})
+	t.Run("found unlawful", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "conclude_legality_review")
+		h.Fire(id, "conclude_legality_review", LegalOffice, conclusion("unlawful", draftV1), "")
+		_, err := h.Try(id, "submit_for_meeting", Organizer, nil, "")
+		wantGuard(t, err, "第二十五条第二款")
+	})
+	t.Run("draft replaced after a lawful review is stale", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "submit_for_meeting")
+		h.Fire(id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, "")
+		_, err := h.Try(id, "submit_for_meeting", Organizer, nil, "")
+		wantGuard(t, err, "第二十五条")
+		// A fresh counsel opinion and conclusion on the new draft reopen the gate.
+		h.Fire(id, "record_counsel_opinion", Counsel, counselOpinion(draftV2), "")
+		h.Fire(id, "conclude_legality_review", LegalOffice, conclusion("lawful_after_revision", draftV2), "")
+		h.Fire(id, "submit_for_meeting", Organizer, nil, "")
+	})
+	t.Run("exploratory reform needs its legal risk stated", func(t *testing.T) {
+		h := New(t, "2026-01-05")
+		id := newItem(h)
+		advance(h, id, "conclude_legality_review")
+		_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("exploratory_reform", draftV1), "")
+		wantGuard(t, err, "第二十五条第二款")
+		h.Fire(id, "conclude_legality_review", LegalOffice, with(conclusion("exploratory_reform", draftV1), "legal_risk", "上位法尚无明确规定"), "")
+		h.Fire(id, "submit_for_meeting", Organizer, nil, "")
+	})
+}
+
+// Art. 30(2): a decision that departs from the majority needs its reason.
+func TestArt30_DepartureFromTheMajorityNeedsAReason(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "decide_agree")
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "majority_view", "disagree"), "")
+	wantGuard(t, err, "第三十条第二款")
+	it := h.Fire(id, s.Event, s.Actor, with(s.Payload, "majority_view", "disagree", "departure_reason", "民生急需，风险可控"), "")
+	if m := it.Record["meeting"].(map[string]any); m["departure_reason"] != "民生急需，风险可控" || m["decision"] != "agree" {
+		t.Fatalf("meeting record %v", m)
+	}
+}
+
+// Art. 30: 暂缓 parks the item; 再次讨论 keeps it on the list; 修改 sends it
+// back to drafting.
+func TestArt30_PostponeRediscussAndRevise(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "decide_agree")
+	it := h.Fire(id, "decide_rediscuss", s.Actor, with(s.Payload, "majority_view", "rediscuss"), "")
+	if it.State != "awaiting_meeting" {
+		t.Fatalf("rediscuss: state %s", it.State)
+	}
+	it = h.Fire(id, "decide_postpone", s.Actor, with(s.Payload, "majority_view", "postpone"), "")
+	if it.State != "postponed" {
+		t.Fatalf("postpone: state %s", it.State)
+	}
+	h.Fire(id, "resubmit_for_meeting", Secretariat, nil, "")
+	it = h.Fire(id, "decide_revise", s.Actor, with(s.Payload, "majority_view", "revise"), "")
+	if it.State != "drafting" {
+		t.Fatalf("revise: state %s", it.State)
+	}
+}
+
+// Art. 31: the Party committee is consulted before the decision is issued.
+func TestArt31_PublicationNeedsThePartyCommitteeReport(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "record_party_report")
+	_, err := h.Try(id, "publish", Secretariat, map[string]any{"published_on": "2026-03-05", "disclosure": "full", "channels": []any{"网站"}}, "")
+	wantGuard(t, err, "第三十一条")
+}
+
+// Art. 36(2): the post-evaluator is not a unit that did the main review or
+// assessment before the decision.
+func TestArt36_PostEvaluatorIsIndependentOfEarlierAssessors(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "start_post_evaluation")
+	for _, who := range []string{"社会稳定风险评估中心", "周教授"} {
+		_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "evaluator", who), "")
+		wantGuard(t, err, "第三十六条第二款")
+	}
+	h.Fire(id, s.Event, s.Actor, s.Payload, "")
+}
+
+// Art. 37: only the chief executive suspends, and only when urgent.
+func TestArt37_OnlyTheChiefExecutiveSuspendsAndOnlyWhenUrgent(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "report_execution")
+	p := map[string]any{"cause": "circumstances_changed", "urgent": false}
+	_, err := h.Try(id, "suspend_execution", Secretariat, with(p, "urgent", true), "情况变化")
+	WantCode(t, err, engine.CodeForbidden)
+	_, err = h.Try(id, "suspend_execution", ChiefExecutive, p, "情况变化")
+	wantGuard(t, err, "第三十七条")
+	it := h.Fire(id, "suspend_execution", ChiefExecutive, with(p, "urgent", true), "情况发生重大变化")
+	if it.State != "suspended" {
+		t.Fatalf("state %s", it.State)
+	}
+	// A stop goes through a meeting (the statutory procedure).
+	_, err = h.Try(id, "stop_execution", Secretariat, map[string]any{"meeting_on": "2026-06-10"}, "停止")
+	WantCode(t, err, engine.CodeInvalid)
+}
+
+// Art. 34: only the executing unit reports on execution.
+func TestArt34_OnlyTheExecutingUnitReports(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "report_execution")
+	other := Executor
+	other.DepartmentID = DeptTransport
+	_, err := h.Try(id, "report_execution", other, map[string]any{"report": "x"}, "")
+	wantGuard(t, err, "第三十四条")
+}
+
+// Art. 33: archiving needs complete materials.
+func TestArt33_ArchivingNeedsCompleteMaterials(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "archive")
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "materials_complete", false), "")
+	wantGuard(t, err, "第三十三条")
+}
