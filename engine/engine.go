@@ -176,7 +176,8 @@ func newAuditEvent(it *Item, seq int, at time.Time, actor Actor, role Role, even
 // Fire fires event on item id of the actor's organisation.
 //
 // expectedVersion, when > 0, must equal the item's current version
-// (precondition_failed otherwise). The checks, in order: the item exists in
+// (conflict otherwise: someone changed the item since the caller read it,
+// the same error a lost race at commit gives). The checks, in order: the item exists in
 // the actor's organisation (not_found); the event exists in its workflow
 // (not_found); the actor holds one of the event's roles and, for
 // department-scoped roles, belongs to the item's department (forbidden);
@@ -191,7 +192,7 @@ func (e *Engine) Fire(ctx context.Context, id int64, event string, actor Actor, 
 		return nil, err
 	}
 	if expectedVersion > 0 && it.Version != expectedVersion {
-		return nil, &Error{Code: CodePreconditionFailed,
+		return nil, &Error{Code: CodeConflict,
 			MessageZh: fmt.Sprintf("事项已被他人修改（当前版本%d，请求基于版本%d），请刷新后重试", it.Version, expectedVersion),
 			Message:   fmt.Sprintf("the item has changed (version %d, request expected %d); reload and retry", it.Version, expectedVersion)}
 	}

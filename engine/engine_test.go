@@ -223,7 +223,7 @@ func TestFire_RefusalsHaveTypedCodesAndChangeNothing(t *testing.T) {
 		{"negative id", it.ID, "submit", owner, map[string]any{"title": "t", "people": []any{-1}}, "", 0, engine.CodeInvalid},
 		{"string where a boolean belongs", it.ID, "submit", owner, map[string]any{"title": "t", "urgent": "yes"}, "", 0, engine.CodeInvalid},
 		{"rule refuses", it.ID, "submit", owner, map[string]any{"title": "t", "kind": "b"}, "", 0, engine.CodeGuardFailed},
-		{"stale expected version", it.ID, "submit", owner, ok, "", 7, engine.CodePreconditionFailed},
+		{"stale expected version", it.ID, "submit", owner, ok, "", 7, engine.CodeConflict},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

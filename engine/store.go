@@ -13,8 +13,10 @@ import (
 type Store interface {
 	// CreateItem inserts it (ID assigned by the store) together with its
 	// first audit event, in one transaction. genesis is called inside the
-	// transaction with the new item (ID and Region set) and returns the
-	// sealed genesis event; the store sets the item's Head from it.
+	// transaction with the new item (ID and Region set); it may complete
+	// the item (Record, CreatedAt, UpdatedAt) and returns the sealed genesis
+	// event. The store writes the item as genesis leaves it, with Head set
+	// from the event; an error from genesis writes nothing.
 	// Returns not_found if it.OrgID does not exist.
 	CreateItem(ctx context.Context, it *Item, genesis func(*Item) (*AuditEvent, error)) error
 

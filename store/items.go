@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/juece/juece/engine"
+)
+
+var _ engine.Store = (*DB)(nil)
+
+type itemRow struct {
+	ID              int64         `db:"id"`
+	OrgID           int64         `db:"org_id"`
+	WorkflowID      string        `db:"workflow_id"`
+	WorkflowVersion int           `db:"workflow_version"`
+	Title           string        `db:"title"`
+	DepartmentID    sql.NullInt64 `db:"department_id"`
+	State           string        `db:"state"`
+	Version         int           `db:"version"`
+	Record          string        `db:"record"`
+	Head            []byte        `db:"head"`
+	CreatedBy       string        `db:"created_by"`
+	CreatedAt       dbTime        `db:"created_at"`
+	UpdatedAt       dbTime        `db:"updated_at"`
+	Region          string        `db:"region"`
+}
+
+const itemColumns = `i.id, i.org_id, i.workflow_id, i.workflow_version, i.title, i.department_id, i.state,
+	i.version, i.record, i.head, i.created_by, i.created_at, i.updated_at, o.region`
+
+func (r *itemRow) item() (*engine.Item, error) {
+	it := &engine.Item{ID: r.ID, OrgID: r.OrgID, WorkflowID: r.WorkflowID, WorkflowVersion: r.WorkflowVersion,
+		Title: r.Title, DepartmentID: r.DepartmentID.Int64, Region: r.Region, State: r.State, Version: r.Version,
+		Head: r.Head, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+	if err := json.Unmarshal([]byte(r.Record), &it.Record); err != nil {
+		return nil, engine.Internal(err)
+	}
+	if it.Record == nil {
+		it.Record = engine.Record{}
+	}
+	return it, nil
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func recordJSON(r engine.Record) (string, error) {
+	if r == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "", engine.Internal(err)
+	}
+	return string(b), nil
+}
+
+// CreateItem implements engine.Store. The item row is inserted to obtain
+// its id, genesis completes the item (record, times) and seals the first
+// event, and the completed row and the event are written, all in one
+// transaction.
+func (db *DB) CreateItem(ctx context.Context, it *engine.Item, genesis func(*engine.Item) (*engine.AuditEvent, error)) error {
+	return db.tx(ctx, func(tx *sqlx.Tx) error {
+		var region string
+		if err := tx.GetContext(ctx, &region, tx.Rebind(`SELECT region FROM organisations WHERE id = ?`), it.OrgID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return engine.Errorz(engine.CodeNotFound, "机关不存在", "no such organisation")
+			}
+			return translate(err)
+		}
+		var id int64
+		err := tx.QueryRowxContext(ctx, tx.Rebind(`INSERT INTO items
+			(org_id, workflow_id, workflow_version, title, department_id, state, version, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			it.OrgID, it.WorkflowID, it.WorkflowVersion, it.Title, nullID(it.DepartmentID), it.State, it.Version,
+			it.CreatedBy, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt}).Scan(&id)
+		if err != nil {
+			return translate(err)
+		}
+		it.ID, it.Region = id, region
+		ev, err := genesis(it)
+		if err != nil {
+			return err
+		}
+		it.Head = ev.Hash
+		rec, err := recordJSON(it.Record)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, version = ?, record = ?, head = ?, created_at = ?, updated_at = ?
+			WHERE id = ?`), it.State, it.Version, rec, ev.Hash, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt}, id); err != nil {
+			return translate(err)
+		}
+		return insertEvent(ctx, tx, ev)
+	})
+}
+
+func insertEvent(ctx context.Context, tx *sqlx.Tx, ev *engine.AuditEvent) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO audit_events
+		(org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		ev.OrgID, ev.ItemID, ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState,
+		ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash)
+	return translate(err)
+}
+
+// GetItem implements engine.Store.
+func (db *DB) GetItem(ctx context.Context, org, id int64) (*engine.Item, error) {
+	var r itemRow
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+itemColumns+`
+		FROM items i JOIN organisations o ON o.id = i.org_id WHERE i.id = ? AND i.org_id = ?`), id, org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, itemNotFound()
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r.item()
+}
+
+// commitPG is the whole transition as one statement: the version-checked
+// UPDATE feeds the audit INSERT, so either both happen or neither does, in
+// one round trip.
+const commitPG = `WITH u AS (
+	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5
+	WHERE id = $6 AND org_id = $7 AND version = $8 RETURNING id)
+INSERT INTO audit_events (org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
+SELECT CAST($7 AS bigint), u.id, CAST($9 AS integer), CAST($10 AS timestamptz), CAST($11 AS text), CAST($12 AS text),
+	CAST($13 AS text), CAST($14 AS text), CAST($15 AS text), CAST($16 AS text), CAST($17 AS text), CAST($18 AS bytea), CAST($19 AS bytea) FROM u`
+
+// CommitTransition implements engine.Store.
+func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVersion int, ev *engine.AuditEvent) error {
+	rec, err := recordJSON(it.Record)
+	if err != nil {
+		return err
+	}
+	if ev.ItemID != it.ID || ev.OrgID != it.OrgID || ev.Seq != it.Version {
+		return engine.Internal(errors.New("store: audit event does not belong to the transition"))
+	}
+	var n int64
+	if db.dialect == Postgres {
+		res, err := db.x.ExecContext(ctx, commitPG, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
+			it.ID, it.OrgID, expectedVersion,
+			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash)
+		if err != nil {
+			return translate(err)
+		}
+		n, _ = res.RowsAffected()
+	} else {
+		err = db.tx(ctx, func(tx *sqlx.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?
+				WHERE id = ? AND org_id = ? AND version = ?`,
+				it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, it.ID, it.OrgID, expectedVersion)
+			if err != nil {
+				return translate(err)
+			}
+			if n, _ = res.RowsAffected(); n == 0 {
+				return nil
+			}
+			return insertEvent(ctx, tx, ev)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if n == 1 {
+		return nil
+	}
+	// Nothing written: either the item is gone from this organisation or
+	// its version moved on.
+	var one int
+	err = db.x.GetContext(ctx, &one, db.x.Rebind(`SELECT 1 FROM items WHERE id = ? AND org_id = ?`), it.ID, it.OrgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return itemNotFound()
+	}
+	if err != nil {
+		return translate(err)
+	}
+	return conflict()
+}
+
+type eventRow struct {
+	OrgID     int64  `db:"org_id"`
+	ItemID    int64  `db:"item_id"`
+	Seq       int    `db:"seq"`
+	At        dbTime `db:"at"`
+	Actor     string `db:"actor"`
+	Role      string `db:"role"`
+	Event     string `db:"event"`
+	FromState string `db:"from_state"`
+	ToState   string `db:"to_state"`
+	Reason    string `db:"reason"`
+	Payload   string `db:"payload"`
+	PrevHash  []byte `db:"prev_hash"`
+	Hash      []byte `db:"hash"`
+}
+
+const eventColumns = `org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash`
+
+func (r *eventRow) event() *engine.AuditEvent {
+	return &engine.AuditEvent{OrgID: r.OrgID, ItemID: r.ItemID, Seq: r.Seq, At: r.At.Time, Actor: r.Actor, Role: r.Role,
+		Event: r.Event, FromState: r.FromState, ToState: r.ToState, Reason: r.Reason, Payload: json.RawMessage(r.Payload),
+		PrevHash: r.PrevHash, Hash: r.Hash}
+}
+
+// AuditEvents implements engine.Store.
+func (db *DB) AuditEvents(ctx context.Context, org, item int64) ([]*engine.AuditEvent, error) {
+	var one int
+	err := db.x.GetContext(ctx, &one, db.x.Rebind(`SELECT 1 FROM items WHERE id = ? AND org_id = ?`), item, org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, itemNotFound()
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	var rows []eventRow
+	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+eventColumns+`
+		FROM audit_events WHERE item_id = ? AND org_id = ? ORDER BY seq`), item, org); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*engine.AuditEvent, len(rows))
+	for i := range rows {
+		out[i] = rows[i].event()
+	}
+	return out, nil
+}
+
+// ScanChains implements engine.Store. Item heads are read first (a few
+// dozen bytes per item); each item's events are then streamed row by row,
+// so memory stays bounded by one event however long the chains are.
+func (db *DB) ScanChains(ctx context.Context, org, item int64, fn func(engine.ChainHead, func(func(*engine.AuditEvent) error) error) error) error {
+	var heads []struct {
+		OrgID   int64  `db:"org_id"`
+		ItemID  int64  `db:"id"`
+		Version int    `db:"version"`
+		Head    []byte `db:"head"`
+	}
+	q := `SELECT org_id, id, version, head FROM items WHERE (? = 0 OR org_id = ?) AND (? = 0 OR id = ?) ORDER BY id`
+	if err := db.x.SelectContext(ctx, &heads, db.x.Rebind(q), org, org, item, item); err != nil {
+		return translate(err)
+	}
+	for _, h := range heads {
+		events := func(yield func(*engine.AuditEvent) error) error {
+			rows, err := db.x.QueryxContext(ctx, db.x.Rebind(`SELECT `+eventColumns+`
+				FROM audit_events WHERE item_id = ? ORDER BY seq`), h.ItemID)
+			if err != nil {
+				return translate(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var r eventRow
+				if err := rows.StructScan(&r); err != nil {
+					return translate(err)
+				}
+				if err := yield(r.event()); err != nil {
+					return err
+				}
+			}
+			return translate(rows.Err())
+		}
+		if err := fn(engine.ChainHead{OrgID: h.OrgID, ItemID: h.ItemID, Version: h.Version, Head: h.Head}, events); err != nil {
+			return err
+		}
+	}
+	return nil
+}

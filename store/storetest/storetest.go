@@ -1,0 +1,495 @@
+// Package storetest is the conformance suite every database behind
+// store.DB must pass. store's own tests run it against PostgreSQL and
+// SQLite; a new dialect is supported when Run passes on it.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/juece/juece/engine"
+	"github.com/juece/juece/internal/enginetest"
+	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/store"
+)
+
+// Open returns a freshly migrated, empty database for one test; the
+// opener closes it when the test ends.
+type Open func(t *testing.T) *store.DB
+
+// Run runs the whole conformance suite, each case on its own database.
+func Run(t *testing.T, open Open) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, db *store.DB)
+	}{
+		{"items/create_and_get_round_trip", testCreateAndGet},
+		{"items/another_organisation_sees_not_found", testOrgIsolation},
+		{"items/unknown_department_is_invalid_and_writes_nothing", testCreateBadDepartment},
+		{"commit/stale_version_is_conflict_and_changes_nothing", testStaleVersion},
+		{"commit/unknown_item_is_not_found", testCommitUnknown},
+		{"commit/fifty_concurrent_fires_one_wins_rest_conflict", testConcurrentFires},
+		{"audit/major_decision_walk_verifies", testWalkVerifies},
+		{"audit/triggers_reject_update_and_delete", testAppendOnly},
+		{"audit/verify_names_a_tampered_event", testTamperDetected},
+		{"audit/events_of_unknown_item_are_not_found", testEventsUnknown},
+		{"directory/organisations_departments_users", testDirectory},
+		{"directory/counsel_and_law_firms", testCounsel},
+		{"migrate/is_idempotent", testMigrateTwice},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.fn(t, open(t))
+		})
+	}
+}
+
+var ctx = context.Background()
+
+// SeedHarness creates the organisations and departments that the
+// enginetest harness actors refer to (organisation 1 in "cn", 2 in "cn-xj",
+// departments 10–12 of organisation 1) in an empty database.
+func SeedHarness(t testing.TB, db *store.DB) {
+	t.Helper()
+	for _, o := range []struct {
+		id           int64
+		code, region string
+	}{{enginetest.Org, "harness", "cn"}, {enginetest.OtherOrg, "other", "cn-xj"}} {
+		id, err := db.CreateOrganisation(ctx, o.code, o.code+"人民政府", o.region)
+		if err != nil || id != o.id {
+			t.Fatalf("seed organisation %s: id %d, %v (want an empty database)", o.code, id, err)
+		}
+	}
+	x := db.SQLX()
+	for id, name := range map[int64]string{enginetest.DeptDevelopment: "发展改革委", enginetest.DeptTransport: "交通运输局", enginetest.DeptHousing: "住房城乡建设局"} {
+		if _, err := x.Exec(x.Rebind(`INSERT INTO departments (id, org_id, name) VALUES (?, ?, ?)`), id, enginetest.Org, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db.Dialect() == store.Postgres {
+		if _, err := x.Exec(`SELECT setval(pg_get_serial_sequence('departments', 'id'), 100)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var startInput = engine.Input{Payload: scenario.MajorDecision(cast())[0].Payload}
+
+func harness(t *testing.T, db *store.DB) *enginetest.Harness {
+	SeedHarness(t, db)
+	return enginetest.NewWithStore(t, db, "2026-01-05")
+}
+
+func newItem(h *enginetest.Harness) *engine.Item {
+	return h.Create("major-decision", enginetest.Organizer, "关于老旧小区加装电梯的实施意见", scenario.Proposal())
+}
+
+func cast() scenario.Cast {
+	return scenario.Cast{Organizer: enginetest.Organizer, Secretariat: enginetest.Secretariat, LegalOffice: enginetest.LegalOffice,
+		Counsel: enginetest.Counsel, Expert: enginetest.Expert, RiskAssessor: enginetest.RiskAssessor,
+		ChiefExecutive: enginetest.ChiefExecutive, Executor: enginetest.Executor, Evaluator: enginetest.Evaluator,
+		OrganizerDept: enginetest.DeptDevelopment, ExecutorDept: enginetest.DeptHousing}
+}
+
+func testCreateAndGet(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	got := h.Item(it.ID)
+	if got.ID != it.ID || got.OrgID != enginetest.Org || got.WorkflowID != "major-decision" || got.WorkflowVersion != it.WorkflowVersion ||
+		got.Title != it.Title || got.DepartmentID != enginetest.DeptDevelopment || got.State != it.State || got.Version != 1 ||
+		got.Region != "cn" || got.CreatedBy != it.CreatedBy {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, it)
+	}
+	if !got.CreatedAt.Equal(it.CreatedAt) || !got.UpdatedAt.Equal(it.UpdatedAt) {
+		t.Errorf("times: got %v/%v want %v/%v", got.CreatedAt, got.UpdatedAt, it.CreatedAt, it.UpdatedAt)
+	}
+	if string(got.Head) != string(it.Head) || len(got.Head) != 32 {
+		t.Errorf("head %x, want %x", got.Head, it.Head)
+	}
+	a, _ := json.Marshal(got.Record)
+	b, _ := json.Marshal(it.Record)
+	if string(a) != string(b) {
+		t.Errorf("record:\n got %s\nwant %s", a, b)
+	}
+	evs, err := db.AuditEvents(ctx, enginetest.Org, it.ID)
+	if err != nil || len(evs) != 1 || evs[0].Seq != 1 || string(evs[0].Hash) != string(it.Head) {
+		t.Fatalf("genesis event: %v %v", evs, err)
+	}
+}
+
+func testOrgIsolation(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	if _, err := db.GetItem(ctx, enginetest.OtherOrg, it.ID); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("GetItem from another organisation: %v, want not_found", err)
+	}
+	if _, err := db.AuditEvents(ctx, enginetest.OtherOrg, it.ID); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("AuditEvents from another organisation: %v, want not_found", err)
+	}
+	if _, err := db.GetItem(ctx, enginetest.Org, it.ID+1000); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("unknown id: %v, want not_found", err)
+	}
+	other := *it
+	other.OrgID = enginetest.OtherOrg
+	ev := &engine.AuditEvent{OrgID: other.OrgID, ItemID: it.ID, Seq: 2}
+	other.Version = 2
+	if err := db.CommitTransition(ctx, &other, 1, ev); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("commit from another organisation: %v, want not_found", err)
+	}
+	if _, err := h.Engine.Fire(ctx, it.ID, "accept", enginetest.Stranger, startInput, 0); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("fire from another organisation: %v, want not_found", err)
+	}
+	if got := h.Item(it.ID); got.Version != 1 {
+		t.Errorf("version moved to %d", got.Version)
+	}
+}
+
+func testCreateBadDepartment(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	a := enginetest.Organizer
+	a.DepartmentID = 999
+	_, err := h.Engine.Create(ctx, a, engine.CreateInput{WorkflowID: "major-decision", Title: "x", Input: engine.Input{Payload: scenario.Proposal()}})
+	if engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Fatalf("create with unknown department: %v, want invalid", err)
+	}
+	var n int
+	db.SQLX().Get(&n, `SELECT COUNT(*) FROM items`)
+	var m int
+	db.SQLX().Get(&m, `SELECT COUNT(*) FROM audit_events`)
+	if n != 0 || m != 0 {
+		t.Fatalf("half-written: %d items, %d events", n, m)
+	}
+}
+
+func testStaleVersion(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	before := h.Item(it.ID)
+	_, err := h.Engine.Fire(ctx, it.ID, "start_decision", enginetest.Secretariat, startInput, 7)
+	if engine.ErrorCode(err) != engine.CodeConflict {
+		t.Fatalf("engine stale version: %v, want conflict", err)
+	}
+	// Below the engine: a commit whose expected version is stale.
+	moved := *before
+	moved.State, moved.Version = "drafting", 2
+	ev := &engine.AuditEvent{OrgID: moved.OrgID, ItemID: moved.ID, Seq: 2, At: time.Now(), Payload: json.RawMessage(`{}`), PrevHash: before.Head, Hash: make([]byte, 32)}
+	if err := db.CommitTransition(ctx, &moved, 5, ev); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Fatalf("store stale version: %v, want conflict", err)
+	}
+	after := h.Item(it.ID)
+	if after.State != before.State || after.Version != 1 || string(after.Head) != string(before.Head) {
+		t.Fatalf("a conflict changed the item: %+v", after)
+	}
+	if evs, _ := db.AuditEvents(ctx, enginetest.Org, it.ID); len(evs) != 1 {
+		t.Fatalf("a conflict appended an event: %d events", len(evs))
+	}
+}
+
+func testCommitUnknown(t *testing.T, db *store.DB) {
+	SeedHarness(t, db)
+	it := &engine.Item{ID: 4242, OrgID: enginetest.Org, State: "x", Version: 2, Record: engine.Record{}}
+	ev := &engine.AuditEvent{OrgID: enginetest.Org, ItemID: 4242, Seq: 2, Payload: json.RawMessage(`{}`), PrevHash: make([]byte, 32), Hash: make([]byte, 32)}
+	if err := db.CommitTransition(ctx, it, 1, ev); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("commit unknown item: %v, want not_found", err)
+	}
+}
+
+// DESIGN.md "The transition": a version-checked UPDATE and the audit
+// append in one transaction; of concurrent fires at the same version one
+// wins and the others get conflict.
+func testConcurrentFires(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	const n = 50
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		mu    sync.Mutex
+		codes = map[engine.Code]int{}
+		ok    int
+	)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := h.Engine.Fire(ctx, it.ID, "start_decision", enginetest.Secretariat, startInput, 1)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				ok++
+				return
+			}
+			codes[engine.ErrorCode(err)]++
+			if engine.ErrorCode(err) != engine.CodeConflict {
+				t.Errorf("unexpected error: %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if ok != 1 || codes[engine.CodeConflict] != n-1 {
+		t.Fatalf("%d successes and %v, want 1 success and %d conflicts", ok, codes, n-1)
+	}
+	got := h.Item(it.ID)
+	if got.Version != 2 {
+		t.Fatalf("version %d, want 2", got.Version)
+	}
+	res := h.Verify()
+	if res.Events != 2 {
+		t.Fatalf("verified %d events, want 2", res.Events)
+	}
+}
+
+func testWalkVerifies(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	for _, s := range scenario.MajorDecision(cast()) {
+		h.On(s.On)
+		h.Fire(it.ID, s.Event, s.Actor, s.Payload, s.Reason)
+	}
+	got := h.Item(it.ID)
+	if got.State != "archived" {
+		t.Fatalf("state %s, want archived", got.State)
+	}
+	res := h.Verify()
+	if res.Items != 1 || res.Events != got.Version {
+		t.Fatalf("verified %d items %d events, want 1 and %d", res.Items, res.Events, got.Version)
+	}
+	evs, err := db.AuditEvents(ctx, enginetest.Org, it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range evs {
+		if ev.Seq != i+1 {
+			t.Fatalf("event %d has seq %d", i, ev.Seq)
+		}
+	}
+}
+
+func testAppendOnly(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	x := db.SQLX()
+	for _, q := range []string{
+		`UPDATE audit_events SET reason = 'changed' WHERE item_id = ?`,
+		`DELETE FROM audit_events WHERE item_id = ?`,
+	} {
+		if _, err := x.Exec(x.Rebind(q), it.ID); err == nil {
+			t.Errorf("%s: accepted, want the trigger to reject it", q)
+		}
+	}
+	if evs, _ := db.AuditEvents(ctx, enginetest.Org, it.ID); len(evs) != 1 || evs[0].Reason != "" {
+		t.Fatalf("audit event changed: %+v", evs)
+	}
+}
+
+// TamperEvent rewrites the reason of event seq of item directly in SQL,
+// bypassing the append-only triggers, as an attacker with database access
+// could. The triggers are back in force afterwards.
+func TamperEvent(t testing.TB, db *store.DB, item int64, seq int, reason string) {
+	t.Helper()
+	x := db.SQLX()
+	tx, err := x.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var stmts []string
+	if db.Dialect() == store.Postgres {
+		stmts = []string{
+			`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`,
+			`UPDATE audit_events SET reason = $1 WHERE item_id = $2 AND seq = $3`,
+			`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`,
+		}
+	} else {
+		var ddl string
+		if err := tx.Get(&ddl, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_events_no_update'`); err != nil {
+			t.Fatal(err)
+		}
+		stmts = []string{`DROP TRIGGER audit_events_no_update`, `UPDATE audit_events SET reason = ? WHERE item_id = ? AND seq = ?`, ddl}
+	}
+	for _, s := range stmts {
+		var err error
+		if len(s) > 6 && s[:6] == "UPDATE" {
+			var res interface{ RowsAffected() (int64, error) }
+			res, err = tx.Exec(s, reason, item, seq)
+			if err == nil {
+				if n, _ := res.RowsAffected(); n != 1 {
+					t.Fatalf("tamper: %d rows", n)
+				}
+			}
+		} else {
+			_, err = tx.Exec(s)
+		}
+		if err != nil {
+			t.Fatalf("tamper %q: %v", s, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testTamperDetected(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	a, b := newItem(h), newItem(h)
+	steps := scenario.MajorDecision(cast())[:6]
+	for _, id := range []int64{a.ID, b.ID} {
+		for _, s := range steps {
+			h.On(s.On)
+			h.Fire(id, s.Event, s.Actor, s.Payload, s.Reason)
+		}
+	}
+	h.Verify()
+	TamperEvent(t, db, b.ID, 4, "事后篡改的理由")
+	res, err := engine.Verify(ctx, db, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Break == nil || res.Break.ItemID != b.ID || res.Break.Seq != 4 {
+		t.Fatalf("verify: %+v, want a break at item %d event 4", res.Break, b.ID)
+	}
+	// The untouched item still verifies on its own.
+	if res, _ := engine.Verify(ctx, db, enginetest.Org, a.ID); res.Break != nil {
+		t.Fatalf("untouched item reported broken: %+v", res.Break)
+	}
+	// And the triggers are in force again.
+	if _, err := db.SQLX().Exec(db.SQLX().Rebind(`DELETE FROM audit_events WHERE item_id = ?`), b.ID); err == nil {
+		t.Fatal("trigger not restored after tampering")
+	}
+}
+
+func testEventsUnknown(t *testing.T, db *store.DB) {
+	SeedHarness(t, db)
+	if _, err := db.AuditEvents(ctx, enginetest.Org, 99); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("%v, want not_found", err)
+	}
+	res, err := engine.Verify(ctx, db, 0, 99)
+	if err != nil || res.Items != 0 {
+		t.Fatalf("verify unknown item: %+v %v", res, err)
+	}
+}
+
+func testDirectory(t *testing.T, db *store.DB) {
+	org, err := db.CreateOrganisation(ctx, "gaochang", "高昌区人民政府", "cn-xj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateOrganisation(ctx, "gaochang", "重复", ""); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Errorf("duplicate code: %v, want conflict", err)
+	}
+	if _, err := db.CreateOrganisation(ctx, " ", "x", ""); engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Errorf("empty code: %v, want invalid", err)
+	}
+	o, err := db.GetOrganisationByCode(ctx, "gaochang")
+	if err != nil || o.ID != org || o.Region != "cn-xj" || o.Name != "高昌区人民政府" {
+		t.Fatalf("get organisation: %+v %v", o, err)
+	}
+	if _, err := db.GetOrganisationByCode(ctx, "nowhere"); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("unknown code: %v", err)
+	}
+	other, _ := db.CreateOrganisation(ctx, "other", "另一机关", "")
+	dept, err := db.CreateDepartment(ctx, org, "区司法局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateDepartment(ctx, org, "区司法局"); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Errorf("duplicate department: %v, want conflict", err)
+	}
+	if _, err := db.CreateDepartment(ctx, 999, "x"); engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Errorf("department of unknown organisation: %v, want invalid", err)
+	}
+	ds, err := db.ListDepartments(ctx, org)
+	if err != nil || len(ds) != 1 || ds[0].ID != dept || ds[0].Name != "区司法局" || ds[0].OrgID != org {
+		t.Fatalf("list departments: %+v %v", ds, err)
+	}
+	u := &store.User{OrgID: org, Username: "sfj", DisplayName: "陈静", PasswordHash: "$2a$10$hash", DepartmentID: dept,
+		Roles: []engine.Role{engine.RoleLegalOffice, engine.RoleMember}}
+	id, err := db.CreateUser(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetUserByUsername(ctx, org, "sfj")
+	if err != nil || got.ID != id || got.DepartmentID != dept || len(got.Roles) != 2 || !got.Active || got.PasswordHash != "$2a$10$hash" {
+		t.Fatalf("get user: %+v %v", got, err)
+	}
+	if a := got.Actor(); !a.Has(engine.RoleLegalOffice) || a.OrgID != org || a.UserID != id {
+		t.Errorf("actor %+v", a)
+	}
+	if _, err := db.GetUser(ctx, other, id); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("user seen from another organisation: %v", err)
+	}
+	for name, bad := range map[string]*store.User{
+		"duplicate username":             {OrgID: org, Username: "sfj", PasswordHash: "h"},
+		"unknown role":                   {OrgID: org, Username: "x1", PasswordHash: "h", Roles: []engine.Role{"king"}},
+		"department of another org":      {OrgID: other, Username: "x2", PasswordHash: "h", DepartmentID: dept},
+		"empty password hash":            {OrgID: org, Username: "x3"},
+		"role twice (primary key clash)": {OrgID: org, Username: "x4", PasswordHash: "h", Roles: []engine.Role{engine.RoleMember, engine.RoleMember}},
+	} {
+		if _, err := db.CreateUser(ctx, bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if c := engine.ErrorCode(err); c != engine.CodeInvalid && c != engine.CodeConflict {
+			t.Errorf("%s: %v, want invalid or conflict", name, err)
+		}
+	}
+	if _, err := db.GetUserByUsername(ctx, org, "x4"); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Errorf("a failed CreateUser left a user behind: %v", err)
+	}
+}
+
+func testCounsel(t *testing.T, db *store.DB) {
+	org, _ := db.CreateOrganisation(ctx, "demo", "示范区人民政府", "")
+	other, _ := db.CreateOrganisation(ctx, "other", "另一机关", "")
+	firm, err := db.CreateLawFirm(ctx, org, "明德律师事务所")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateLawFirm(ctx, org, "明德律师事务所"); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Errorf("duplicate firm: %v", err)
+	}
+	u := &store.User{OrgID: org, Username: "lawyer", DisplayName: "杨律师", PasswordHash: "h", Roles: []engine.Role{engine.RoleCounsel}}
+	uid, err := db.CreateUser(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := store.Counsel{OrgID: org, UserID: uid, LawFirmID: firm, LicenceNo: "16501201810001234", ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}
+	if _, err := db.CreateCounsel(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.ListCounsel(ctx, org)
+	if err != nil || len(cs) != 1 || cs[0].ContractFrom != "2026-01-01" || cs[0].ContractTo != "2027-12-31" || cs[0].LawFirmID != firm {
+		t.Fatalf("list counsel: %+v %v", cs, err)
+	}
+	bad := func(f func(c *store.Counsel)) store.Counsel { c := good; f(&c); return c }
+	for name, c := range map[string]store.Counsel{
+		"already counsel":   good,
+		"reversed dates":    bad(func(c *store.Counsel) { c.ContractTo = "2025-01-01" }),
+		"malformed date":    bad(func(c *store.Counsel) { c.ContractFrom = "2026/01/01" }),
+		"no licence":        bad(func(c *store.Counsel) { c.LicenceNo = " " }),
+		"firm of other org": bad(func(c *store.Counsel) { c.OrgID = other }),
+	} {
+		if _, err := db.CreateCounsel(ctx, c); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if code := engine.ErrorCode(err); code != engine.CodeInvalid && code != engine.CodeConflict {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func testMigrateTwice(t *testing.T, db *store.DB) {
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	lines, err := db.MigrateReport(ctx)
+	if err != nil || len(lines) != 0 {
+		t.Fatalf("third migrate applied %v, %v", lines, err)
+	}
+	if err := db.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
