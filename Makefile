@@ -1,0 +1,24 @@
+# The habits. `make run` starts the server on the embedded SQLite database
+# with demo data; `make test` runs the whole test suite, PostgreSQL included.
+
+.PHONY: run test lint bench build generate
+
+run:
+	go run ./cmd/juece serve --demo
+
+test:
+	bash scripts/test.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+build:
+	go build -o bin/juece ./cmd/juece
+
+# Benchmarks against PostgreSQL next to the raw-SQL pgbench baseline.
+bench:
+	bash scripts/bench.sh
+
+generate:
+	go generate ./...

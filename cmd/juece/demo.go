@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/juece/juece/engine"
+	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/store"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// demoPassword is the password of every demo login. The demo is for trying
+// Juece out on a laptop, never for production data.
+const demoPassword = "juece-demo-2026"
+
+// demoLogin is one printed demo account.
+type demoLogin struct{ username, name, roles string }
+
+// seedDemo fills an empty database with a demo government: departments,
+// counsel from a retained law firm, meeting members, and items spread over
+// the stages of the procedures. It does nothing (and returns no logins) when
+// the demo organisation already exists.
+func seedDemo(ctx context.Context, a *app) ([]demoLogin, error) {
+	if _, err := a.db.GetOrganisationByCode(ctx, "demo"); err == nil {
+		return nil, nil
+	} else if engine.ErrorCode(err) != engine.CodeNotFound {
+		return nil, err
+	}
+	org, err := a.db.CreateOrganisation(ctx, "demo", "示范区人民政府", "cn")
+	if err != nil {
+		return nil, err
+	}
+	depts := map[string]int64{}
+	for _, n := range []string{"区发展和改革委员会", "区交通运输局", "区住房和城乡建设局", "区司法局", "区人民政府办公室", "区财政局"} {
+		id, err := a.db.CreateDepartment(ctx, org, n)
+		if err != nil {
+			return nil, err
+		}
+		depts[n] = id
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(demoPassword), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, err
+	}
+	var logins []demoLogin
+	actors := map[string]engine.Actor{}
+	addUser := func(username, name, dept string, roles ...engine.Role) error {
+		u := &store.User{OrgID: org, Username: username, DisplayName: name, PasswordHash: string(hash), DepartmentID: depts[dept], Roles: roles}
+		id, err := a.db.CreateUser(ctx, u)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", username, err)
+		}
+		actors[username] = engine.Actor{OrgID: org, UserID: id, Name: name, Roles: roles, DepartmentID: depts[dept]}
+		rs := ""
+		for i, r := range roles {
+			if i > 0 {
+				rs += ","
+			}
+			rs += string(r)
+		}
+		logins = append(logins, demoLogin{username, name, rs})
+		return nil
+	}
+	users := []struct {
+		u, name, dept string
+		roles         []engine.Role
+	}{
+		{"fgw", "张伟（区发改委）", "区发展和改革委员会", []engine.Role{engine.RoleOrganizer}},
+		{"jtj", "李娜（区交通运输局）", "区交通运输局", []engine.Role{engine.RoleOrganizer}},
+		{"zjj", "王强（区住建局）", "区住房和城乡建设局", []engine.Role{engine.RoleOrganizer, engine.RoleExecutor}},
+		{"zfb", "刘洋（区政府办）", "区人民政府办公室", []engine.Role{engine.RoleSecretariat}},
+		{"sfj", "陈静（区司法局）", "区司法局", []engine.Role{engine.RoleLegalOffice}},
+		{"lawyer1", "杨帆律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
+		{"lawyer2", "赵敏律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
+		{"expert", "周教授（专家库）", "", []engine.Role{engine.RoleExpert}},
+		{"risk", "社会稳定风险评估中心", "", []engine.Role{engine.RoleRiskAssessor}},
+		{"evaluator", "某大学公共管理学院", "", []engine.Role{engine.RoleEvaluator}},
+		{"quzhang", "吴区长", "", []engine.Role{engine.RoleChiefExecutive, engine.RoleMember}},
+		{"fuquzhang1", "孙副区长", "", []engine.Role{engine.RoleMember}},
+		{"fuquzhang2", "钱副区长", "", []engine.Role{engine.RoleMember}},
+		{"fuquzhang3", "冯副区长", "", []engine.Role{engine.RoleMember}},
+		{"mishuzhang", "郑秘书长", "区人民政府办公室", []engine.Role{engine.RoleMember, engine.RoleSecretariat}},
+		{"weiyuan1", "何委员", "", []engine.Role{engine.RoleMember}},
+		{"weiyuan2", "高委员", "", []engine.Role{engine.RoleMember}},
+		{"audit", "审计局 林审计", "", []engine.Role{engine.RoleAuditor}},
+		{"admin", "系统管理员", "", []engine.Role{engine.RoleAdmin}},
+	}
+	for _, u := range users {
+		if err := addUser(u.u, u.name, u.dept, u.roles...); err != nil {
+			return nil, err
+		}
+	}
+	firm, err := a.db.CreateLawFirm(ctx, org, "明德律师事务所")
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range []string{"lawyer1", "lawyer2"} {
+		c := store.Counsel{OrgID: org, UserID: actors[u].UserID, LawFirmID: firm,
+			LicenceNo: fmt.Sprintf("1650120181%07d", 1234+i), ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}
+		if _, err := a.db.CreateCounsel(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	if err := seedDemoItems(ctx, a, org, depts, actors); err != nil {
+		return nil, err
+	}
+	return logins, nil
+}
+
+// seedDemoItems walks items to different stages with an engine whose clock
+// follows the script's dates.
+func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int64, actors map[string]engine.Actor) error {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(date string) error {
+		t, err := time.ParseInLocation("2006-01-02 15:04", date+" 10:00", engine.ChinaTime)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		now = t
+		mu.Unlock()
+		return nil
+	}
+	eng, err := engine.New(engine.Config{Store: a.db, Workflows: a.engine.Workflows(), Calendars: a.engine.Calendars(), Now: clock})
+	if err != nil {
+		return err
+	}
+	cast := scenario.Cast{Organizer: actors["fgw"], Secretariat: actors["zfb"], LegalOffice: actors["sfj"], Counsel: actors["lawyer1"],
+		Expert: actors["expert"], RiskAssessor: actors["risk"], ChiefExecutive: actors["quzhang"], Executor: actors["zjj"],
+		Evaluator: actors["evaluator"], OrganizerDept: depts["区发展和改革委员会"], ExecutorDept: depts["区住房和城乡建设局"]}
+	script := scenario.MajorDecision(cast)
+	items := []struct {
+		title string
+		steps int
+	}{
+		{"关于实施老旧小区加装电梯财政补贴的决定", len(script)},
+		{"关于优化城区公交线网的实施方案", 25},
+		{"关于建设区级综合养老服务中心的决定", 22},
+		{"关于调整城区停车收费标准的决定", 19},
+		{"关于推进背街小巷改造提升的实施意见", 18},
+		{"关于实施中小学课后服务全覆盖的意见", 15},
+		{"关于划定畜禽养殖禁养区的决定", 13},
+		{"关于建立城市更新项目库的意见", 4},
+		{"关于设立区级科技创新基金的建议", 0},
+	}
+	for _, it := range items {
+		if err := set("2026-01-05"); err != nil {
+			return err
+		}
+		res, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "major-decision", Title: it.title, Input: engine.Input{Payload: scenario.Proposal()}})
+		if err != nil {
+			return fmt.Errorf("%s: %w", it.title, err)
+		}
+		for _, s := range script[:it.steps] {
+			if err := set(s.On); err != nil {
+				return err
+			}
+			if _, err := eng.Fire(ctx, res.Item.ID, s.Event, s.Actor, engine.Input{Payload: s.Payload, Reason: s.Reason}, 0); err != nil {
+				return fmt.Errorf("%s: %s: %w", it.title, s.Event, err)
+			}
+		}
+	}
+	return nil
+}
+
+func printDemo(w io.Writer, logins []demoLogin) {
+	if logins == nil {
+		fmt.Fprintln(w, "演示数据已存在，未重复填充 (demo data already present; nothing added)")
+		return
+	}
+	fmt.Fprintln(w, "演示政府“示范区人民政府”已创建 (demo government created). 演示账号 (demo logins), 密码 (password):", demoPassword)
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-12s %-28s %s\n", l.username, l.name, l.roles)
+	}
+}

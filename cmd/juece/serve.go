@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/juece/juece/server"
+	"github.com/spf13/cobra"
+)
+
+func newServeCmd(opts *options) *cobra.Command {
+	var addr string
+	var demo bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server (migrates the database first)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+			a, err := openApp(ctx, opts)
+			if err != nil {
+				return err
+			}
+			defer a.db.Close()
+			if demo {
+				logins, err := seedDemo(ctx, a)
+				if err != nil {
+					return fmt.Errorf("demo: %w", err)
+				}
+				printDemo(cmd.OutOrStdout(), logins)
+			}
+			e := server.New(server.Config{Engine: a.engine, Ready: a.db, Logger: log})
+			srv := &http.Server{Addr: addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+			errc := make(chan error, 1)
+			go func() { errc <- srv.ListenAndServe() }()
+			log.Info("juece listening", slog.String("addr", addr))
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			log.Info("shutting down: finishing in-flight requests")
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil {
+				return err
+			}
+			if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", envOr("JUECE_ADDR", "127.0.0.1:8080"), "listen address (env JUECE_ADDR)")
+	cmd.Flags().BoolVar(&demo, "demo", false, "fill an empty database with a demo government and print the demo logins")
+	return cmd
+}
+
+func newMigrateCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply database migrations",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			defer a.db.Close()
+			fmt.Fprintln(cmd.OutOrStdout(), "migrations applied")
+			return nil
+		},
+	}
+}
