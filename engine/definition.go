@@ -149,6 +149,8 @@ type EventDef struct {
 	Waives  string
 	Periods PeriodOps
 	Pos     string
+	// RolesPos is where the roles are declared, for messages ("" = Pos).
+	RolesPos string
 
 	fields map[string]*Field
 }
@@ -279,7 +281,11 @@ func (d *Definition) Compile() error {
 		}
 		for _, r := range ev.Roles {
 			if !IsKnownRole(r) {
-				add(ev.Pos, "event %q: unknown role %q", ev.Name, r)
+				pos := ev.RolesPos
+				if pos == "" {
+					pos = ev.Pos
+				}
+				add(pos, "event %q: unknown role %q", ev.Name, r)
 			}
 		}
 		ev.fields = map[string]*Field{}

@@ -298,7 +298,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 			Record:  engine.RecordSpec{Stage: ye.Record.Stage, Append: ye.Record.Append, Set: ye.Record.Set},
 			Waives:  ye.Waives,
 			Periods: engine.PeriodOps(ye.Periods),
-			Pos:     at(path)}
+			Pos:     at(path), RolesPos: at(path + ".roles")}
 		for _, r := range ye.Roles {
 			ev.Roles = append(ev.Roles, engine.Role(r))
 		}

@@ -75,7 +75,7 @@ func TestLoad_RejectsBrokenDefinitionsWithFileAndLine(t *testing.T) {
 		{"unreachable state", "  done: {zh: 完成, en: Done, terminal: true}\n",
 			"  done: {zh: 完成, en: Done, terminal: true}\n  limbo: {zh: 悬置, en: Limbo, terminal: true}\n",
 			`tiny.yaml:12: state "limbo" is not reachable`},
-		{"unknown role", "    roles: [organizer]\n    rules:", "    roles: [janitor]\n    rules:", `tiny.yaml:13: event "finish": unknown role "janitor"`},
+		{"unknown role", "    roles: [organizer]\n    rules:", "    roles: [janitor]\n    rules:", `tiny.yaml:18: event "finish": unknown role "janitor"`},
 		{"rule that does not compile", "check: payload.ok", "check: payload.ok +* 1", `tiny.yaml:20: event "finish": rule`},
 		{"rule that is not boolean", "check: payload.ok", "check: 1 + 2", `tiny.yaml:20: event "finish": rule "1 + 2" does not compile to a boolean`},
 		{"undeclared to state", "    to: done\n", "    to: nowhere\n", `tiny.yaml:13: event "finish": to state "nowhere" is not declared`},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/juece/juece/server"
+	"github.com/juece/juece/store"
 	"github.com/spf13/cobra"
 )
 
@@ -69,12 +70,20 @@ func newMigrateCmd(opts *options) *cobra.Command {
 		Use:   "migrate",
 		Short: "Apply database migrations",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd.Context(), opts)
+			db, err := store.Open(cmd.Context(), opts.db)
 			if err != nil {
 				return err
 			}
-			defer a.db.Close()
-			fmt.Fprintln(cmd.OutOrStdout(), "migrations applied")
+			defer db.Close()
+			lines, err := db.MigrateReport(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, l := range lines {
+				fmt.Fprintln(out, l)
+			}
+			fmt.Fprintf(out, "database is up to date (数据库结构已是最新), %d migrations applied now\n", len(lines))
 			return nil
 		},
 	}
