@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"fmt"
 	"sort"
 	"strings"
@@ -90,7 +91,11 @@ type Field struct {
 	// Min and Max bound integers, and Max bounds text length (0 = default
 	// limit of 20000 characters) and list length.
 	Min, Max int
-	Pos      string
+	// Assigns, on an id or id_list field, makes the ids users assigned to
+	// the item in that role (e.g. counsel to a legality review); they are
+	// kept in record.assignments[role] and decide what those users see.
+	Assigns Role
+	Pos     string
 }
 
 // Rule is a guard of an event: an expr-lang expression that must be true for
@@ -125,6 +130,9 @@ type PeriodOps struct {
 	// Extend adds payload.extend_days (calendar or working, as the period
 	// counts) to the named periods; a reason is then required.
 	Extend []string
+	// Stop ends the named periods (record ended_on): a maximum period that
+	// has ended can no longer be overdue.
+	Stop []string
 }
 
 // EventDef is one event of a workflow.
@@ -297,6 +305,9 @@ func (d *Definition) Compile() error {
 			if !validFieldType(f.Type) {
 				add(f.Pos, "event %q: field %q has unknown type %q", ev.Name, f.Name, f.Type)
 			}
+			if f.Assigns != "" && (!slices.Contains(KnownRoles, f.Assigns) || (f.Type != FieldID && f.Type != FieldIDList)) {
+				add(f.Pos, "event %q: field %q assigns role %q: the role must be known and the field of type id or id_list", ev.Name, f.Name, f.Assigns)
+			}
 			if f.Type == FieldEnum && len(f.Values) == 0 {
 				add(f.Pos, "event %q: enum field %q has no values", ev.Name, f.Name)
 			}
@@ -307,7 +318,7 @@ func (d *Definition) Compile() error {
 		if ev.Record.Stage != "" {
 			stages[ev.Record.Stage] = true
 		}
-		for _, list := range [][]string{ev.Periods.Start, ev.Periods.Pause, ev.Periods.Resume, ev.Periods.Extend} {
+		for _, list := range [][]string{ev.Periods.Start, ev.Periods.Pause, ev.Periods.Resume, ev.Periods.Extend, ev.Periods.Stop} {
 			for _, p := range list {
 				if d.periods[p] == nil {
 					add(ev.Pos, "event %q: period %q is not declared", ev.Name, p)

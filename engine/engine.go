@@ -439,7 +439,12 @@ func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map
 		}
 		w[ev.Waives] = map[string]any{"reason": reason, "by": actor.Ref(), "on": today.String(), "event": ev.Name}
 	}
-	return applyPeriods(d, ev, rec, cal, today, payload)
+	applyAssignments(ev, rec, payload)
+	if err := applyPeriods(d, ev, rec, cal, today, payload); err != nil {
+		return err
+	}
+	it.DueOn = DueOn(rec)
+	return nil
 }
 
 // Action is one event an actor could fire on an item in its current state.

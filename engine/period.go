@@ -16,6 +16,7 @@ import "fmt"
 //	               for calendar days started_on plus that many days, moved to
 //	               the next working day when it is not one (Civil Code Art. 203)
 //	basis          the legal basis of the period
+//	ended_on       date a stop operation ended the period, "" while it runs
 
 // PeriodDue computes the due date of a period that started on start and has
 // run with the given paused and extended units.
@@ -77,7 +78,7 @@ func applyPeriods(d *Definition, ev *EventDef, rec Record, cal *Calendar, today 
 		pd := d.Period(name)
 		p := map[string]any{
 			"started_on": today.String(), "unit": string(pd.Unit), "kind": string(pd.Kind),
-			"length": pd.Length, "paused_on": "", "paused_days": 0, "extended_days": 0, "basis": pd.Basis,
+			"length": pd.Length, "paused_on": "", "paused_days": 0, "extended_days": 0, "basis": pd.Basis, "ended_on": "",
 		}
 		if err := recompute(name, p); err != nil {
 			return err
@@ -132,5 +133,29 @@ func applyPeriods(d *Definition, ev *EventDef, rec Record, cal *Calendar, today 
 			return err
 		}
 	}
+	for _, name := range ev.Periods.Stop {
+		if p := periodState(rec, name); p != nil && strOf(p["ended_on"]) == "" {
+			p["ended_on"] = today.String()
+			p["paused_on"] = ""
+		}
+	}
 	return nil
+}
+
+// DueOn returns the earliest due date among the running maximum periods of
+// rec (started, not paused, not ended), or "" when there is none. An item
+// is overdue when today is after its DueOn.
+func DueOn(rec Record) string {
+	ps, _ := rec["periods"].(map[string]any)
+	due := ""
+	for _, v := range ps {
+		p, _ := v.(map[string]any)
+		if p == nil || strOf(p["kind"]) != string(Maximum) || strOf(p["ended_on"]) != "" || strOf(p["paused_on"]) != "" {
+			continue
+		}
+		if d := strOf(p["due"]); d != "" && (due == "" || d < due) {
+			due = d
+		}
+	}
+	return due
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -115,7 +116,10 @@ type Item struct {
 	Version int
 	Record  Record
 	// Head is the hash of the item's last audit event.
-	Head      []byte
+	Head []byte
+	// DueOn is the earliest due date ("2006-01-02") of the item's running
+	// maximum periods, "" when none runs; derived from Record (see DueOn).
+	DueOn     string
 	CreatedBy string
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -141,3 +145,100 @@ type AuditEvent struct {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// applyAssignments adds the ids of the event's assigning fields to
+// record.assignments[role], keeping each list sorted and free of repeats.
+func applyAssignments(ev *EventDef, rec Record, payload map[string]any) {
+	for _, f := range ev.Fields {
+		if f.Assigns == "" || payload[f.Name] == nil {
+			continue
+		}
+		var ids []int64
+		switch v := payload[f.Name].(type) {
+		case []any:
+			for _, x := range v {
+				ids = append(ids, toInt64(x))
+			}
+		default:
+			ids = append(ids, toInt64(v))
+		}
+		as, _ := rec["assignments"].(map[string]any)
+		if as == nil {
+			as = map[string]any{}
+			rec["assignments"] = as
+		}
+		set := map[int64]bool{}
+		for _, x := range asList(as[string(f.Assigns)]) {
+			set[x] = true
+		}
+		for _, x := range ids {
+			if x > 0 {
+				set[x] = true
+			}
+		}
+		out := make([]int64, 0, len(set))
+		for x := range set {
+			out = append(out, x)
+		}
+		slices.Sort(out)
+		list := make([]any, len(out))
+		for i, x := range out {
+			list[i] = x
+		}
+		as[string(f.Assigns)] = list
+	}
+}
+
+func toInt64(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case float64:
+		return int64(n)
+	case json.Number:
+		i, _ := n.Int64()
+		return i
+	}
+	return 0
+}
+
+func asList(v any) []int64 {
+	l, _ := v.([]any)
+	out := make([]int64, 0, len(l))
+	for _, x := range l {
+		out = append(out, toInt64(x))
+	}
+	return out
+}
+
+// AssignedTo returns the ids of the users assigned to the item in role
+// (record.assignments[role]), sorted.
+func (it *Item) AssignedTo(role Role) []int64 {
+	as, _ := it.Record["assignments"].(map[string]any)
+	return asList(as[string(role)])
+}
+
+// Assignees returns every user id assigned to the item in any role,
+// sorted and without repeats.
+func (it *Item) Assignees() []int64 {
+	as, _ := it.Record["assignments"].(map[string]any)
+	set := map[int64]bool{}
+	for _, v := range as {
+		for _, x := range asList(v) {
+			set[x] = true
+		}
+	}
+	out := make([]int64, 0, len(set))
+	for x := range set {
+		out = append(out, x)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IsAssigned reports whether user is assigned to the item in role.
+func (it *Item) IsAssigned(role Role, user int64) bool {
+	return slices.Contains(it.AssignedTo(role), user)
+}

@@ -6,67 +6,25 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/juece/juece/engine"
 )
 
-// Organisation is a government (tenant). Region selects its working-day
-// calendar (e.g. "cn", "cn-xj").
-type Organisation struct {
-	ID        int64
-	Code      string
-	Name      string
-	Region    string
-	CreatedAt time.Time
-}
-
-// Department is a unit of an organisation that proposes or executes items.
-type Department struct {
-	ID    int64  `db:"id"`
-	OrgID int64  `db:"org_id"`
-	Name  string `db:"name"`
-}
-
-// User is an account of an organisation. PasswordHash is a bcrypt or
-// argon2id hash, never a password. DepartmentID is 0 for users outside any
-// department (counsel, experts, meeting members).
-type User struct {
-	ID           int64
-	OrgID        int64
-	Username     string
-	DisplayName  string
-	PasswordHash string
-	DepartmentID int64
-	Roles        []engine.Role
-	Active       bool
-	CreatedAt    time.Time
-}
-
-// Actor returns the engine actor the user acts as.
-func (u *User) Actor() engine.Actor {
-	return engine.Actor{OrgID: u.OrgID, UserID: u.ID, Name: u.DisplayName, Roles: slices.Clone(u.Roles), DepartmentID: u.DepartmentID}
-}
-
-// LawFirm is a law firm retained by an organisation.
-type LawFirm struct {
-	ID    int64
-	OrgID int64
-	Name  string
-}
-
-// Counsel is a retained lawyer (法律顾问): a user of the organisation who
-// works for a law firm under a contract. Dates are "2006-01-02".
-type Counsel struct {
-	ID           int64
-	OrgID        int64
-	UserID       int64
-	LawFirmID    int64
-	LicenceNo    string
-	ContractFrom string
-	ContractTo   string
-}
+// The directory types are the engine's (engine.Organisation, engine.User…);
+// these aliases keep store's signatures short.
+type (
+	// Organisation is engine.Organisation.
+	Organisation = engine.Organisation
+	// Department is engine.Department.
+	Department = engine.Department
+	// User is engine.User.
+	User = engine.User
+	// LawFirm is engine.LawFirm.
+	LawFirm = engine.LawFirm
+	// Counsel is engine.Counsel.
+	Counsel = engine.Counsel
+)
 
 func invalid(zh, en, field string) error {
 	return &engine.Error{Code: engine.CodeInvalid, MessageZh: zh, Message: en, Field: field}

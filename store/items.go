@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/juece/juece/engine"
@@ -13,29 +15,30 @@ import (
 var _ engine.Store = (*DB)(nil)
 
 type itemRow struct {
-	ID              int64         `db:"id"`
-	OrgID           int64         `db:"org_id"`
-	WorkflowID      string        `db:"workflow_id"`
-	WorkflowVersion int           `db:"workflow_version"`
-	Title           string        `db:"title"`
-	DepartmentID    sql.NullInt64 `db:"department_id"`
-	State           string        `db:"state"`
-	Version         int           `db:"version"`
-	Record          string        `db:"record"`
-	Head            []byte        `db:"head"`
-	CreatedBy       string        `db:"created_by"`
-	CreatedAt       dbTime        `db:"created_at"`
-	UpdatedAt       dbTime        `db:"updated_at"`
-	Region          string        `db:"region"`
+	ID              int64          `db:"id"`
+	OrgID           int64          `db:"org_id"`
+	WorkflowID      string         `db:"workflow_id"`
+	WorkflowVersion int            `db:"workflow_version"`
+	Title           string         `db:"title"`
+	DepartmentID    sql.NullInt64  `db:"department_id"`
+	State           string         `db:"state"`
+	Version         int            `db:"version"`
+	Record          string         `db:"record"`
+	Head            []byte         `db:"head"`
+	CreatedBy       string         `db:"created_by"`
+	CreatedAt       dbTime         `db:"created_at"`
+	UpdatedAt       dbTime         `db:"updated_at"`
+	Region          string         `db:"region"`
+	DueOn           sql.NullString `db:"due_on"`
 }
 
 const itemColumns = `i.id, i.org_id, i.workflow_id, i.workflow_version, i.title, i.department_id, i.state,
-	i.version, i.record, i.head, i.created_by, i.created_at, i.updated_at, o.region`
+	i.version, i.record, i.head, i.created_by, i.created_at, i.updated_at, o.region, CAST(i.due_on AS TEXT) AS due_on`
 
 func (r *itemRow) item() (*engine.Item, error) {
 	it := &engine.Item{ID: r.ID, OrgID: r.OrgID, WorkflowID: r.WorkflowID, WorkflowVersion: r.WorkflowVersion,
 		Title: r.Title, DepartmentID: r.DepartmentID.Int64, Region: r.Region, State: r.State, Version: r.Version,
-		Head: r.Head, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		Head: r.Head, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, DueOn: r.DueOn.String}
 	if err := json.Unmarshal([]byte(r.Record), &it.Record); err != nil {
 		return nil, engine.Internal(err)
 	}
@@ -46,6 +49,24 @@ func (r *itemRow) item() (*engine.Item, error) {
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// assigneesColumn encodes Item.Assignees as ",3,17," so that a scoped
+// list can match one user with LIKE '%,17,%' in both databases.
+func assigneesColumn(it *engine.Item) string {
+	ids := it.Assignees()
+	if len(ids) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte(',')
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
 
 func recordJSON(r engine.Record) (string, error) {
 	if r == nil {
@@ -90,8 +111,9 @@ func (db *DB) CreateItem(ctx context.Context, it *engine.Item, genesis func(*eng
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, version = ?, record = ?, head = ?, created_at = ?, updated_at = ?
-			WHERE id = ?`), it.State, it.Version, rec, ev.Hash, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt}, id); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, version = ?, record = ?, head = ?, created_at = ?, updated_at = ?,
+			due_on = ?, assignees = ? WHERE id = ?`), it.State, it.Version, rec, ev.Hash, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt},
+			nullStr(it.DueOn), assigneesColumn(it), id); err != nil {
 			return translate(err)
 		}
 		return insertEvent(ctx, tx, ev)
@@ -125,7 +147,7 @@ func (db *DB) GetItem(ctx context.Context, org, id int64) (*engine.Item, error) 
 // UPDATE feeds the audit INSERT, so either both happen or neither does, in
 // one round trip.
 const commitPG = `WITH u AS (
-	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5
+	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5, due_on = $20, assignees = $21
 	WHERE id = $6 AND org_id = $7 AND version = $8 RETURNING id)
 INSERT INTO audit_events (org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
 SELECT CAST($7 AS bigint), u.id, CAST($9 AS integer), CAST($10 AS timestamptz), CAST($11 AS text), CAST($12 AS text),
@@ -144,16 +166,17 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 	if db.dialect == Postgres {
 		res, err := db.x.ExecContext(ctx, commitPG, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
 			it.ID, it.OrgID, expectedVersion,
-			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash)
+			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash,
+			nullStr(it.DueOn), assigneesColumn(it))
 		if err != nil {
 			return translate(err)
 		}
 		n, _ = res.RowsAffected()
 	} else {
 		err = db.tx(ctx, func(tx *sqlx.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?
+			res, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?, due_on = ?, assignees = ?
 				WHERE id = ? AND org_id = ? AND version = ?`,
-				it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, it.ID, it.OrgID, expectedVersion)
+				it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, nullStr(it.DueOn), assigneesColumn(it), it.ID, it.OrgID, expectedVersion)
 			if err != nil {
 				return translate(err)
 			}

@@ -33,7 +33,7 @@
 //	    # record: {stage: legality, append: counsel_opinions}  # append one entry instead
 //	    reason: required                        # the request must carry a reason
 //	    waives: public_participation            # a waiver; reason required, kept in record.waivers
-//	    periods: {start: [comment_period], pause: [], resume: [], extend: []}
+//	    periods: {start: [comment_period], pause: [], resume: [], extend: [], stop: []}
 //
 // Unknown keys anywhere are errors naming the file and line.
 package workflows
@@ -77,6 +77,7 @@ type yField struct {
 	Values   []string `yaml:"values"`
 	Min      int      `yaml:"min"`
 	Max      int      `yaml:"max"`
+	Assigns  string   `yaml:"assigns"`
 }
 
 type yRule struct {
@@ -97,6 +98,7 @@ type yPeriodOps struct {
 	Pause  []string `yaml:"pause"`
 	Resume []string `yaml:"resume"`
 	Extend []string `yaml:"extend"`
+	Stop   []string `yaml:"stop"`
 }
 
 // stringList accepts a scalar or a sequence of scalars.
@@ -323,7 +325,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 			yf := ye.Fields[f]
 			ev.Fields = append(ev.Fields, &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
 				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max,
-				Pos: at(path + ".fields." + f)})
+				Assigns: engine.Role(yf.Assigns), Pos: at(path + ".fields." + f)})
 		}
 		for i, yr := range ye.Rules {
 			ev.Rules = append(ev.Rules, &engine.Rule{Check: yr.Check, Message: engine.Text{Zh: yr.Zh, En: yr.En},

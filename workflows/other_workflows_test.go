@@ -170,3 +170,28 @@ func TestEnforcementReview_Para4_NoDecisionWithoutAgreement(t *testing.T) {
 	_, err = h.Try(id, "decide", ChiefExecutive, map[string]any{"decision_no": "x", "decided_on": "2026-04-01"}, "")
 	WantCode(t, err, engine.CodeConflict)
 }
+
+// The item's due date follows its running maximum periods: the review
+// limit while under review, nothing once concluded, then the disclosure
+// limits (the earlier, 7 working days for a penalty), and nothing once
+// disclosed. Lists filter overdue items on it.
+func TestEnforcementReview_DueDateFollowsRunningMaximumPeriods(t *testing.T) {
+	h := New(t, "2026-04-01")
+	id := newEnforcementCase(h)
+	// 10 working days after 2026-04-01 across Qingming: 02 03 07 08 09 10 13 14 15 16.
+	if got := h.Item(id).DueOn; got != "2026-04-16" {
+		t.Fatalf("under review: due %q, want 2026-04-16", got)
+	}
+	h.Fire(id, "conclude_agree", LegalOffice, reviewPoints(true), "")
+	if got := h.Item(id).DueOn; got != "" {
+		t.Fatalf("after the conclusion: due %q, want none", got)
+	}
+	h.Fire(id, "decide", ChiefExecutive, map[string]any{"decision_no": "环罚〔2026〕10号", "decided_on": "2026-04-01"}, "")
+	if got := h.Item(id).DueOn; got != "2026-04-13" {
+		t.Fatalf("after the decision: due %q, want 2026-04-13", got)
+	}
+	h.Fire(id, "disclose", Organizer, map[string]any{"disclosed_on": "2026-04-01", "channel": "网站"}, "")
+	if got := h.Item(id).DueOn; got != "" {
+		t.Fatalf("after disclosure: due %q, want none", got)
+	}
+}
