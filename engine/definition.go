@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -95,7 +95,10 @@ type Field struct {
 	// the item in that role (e.g. counsel to a legality review); they are
 	// kept in record.assignments[role] and decide what those users see.
 	Assigns Role
-	Pos     string
+	// AssignsDepartment is Assigns for department ids (e.g. the executing
+	// unit), kept in record.department_assignments[role].
+	AssignsDepartment Role
+	Pos               string
 }
 
 // Rule is a guard of an event: an expr-lang expression that must be true for
@@ -305,8 +308,13 @@ func (d *Definition) Compile() error {
 			if !validFieldType(f.Type) {
 				add(f.Pos, "event %q: field %q has unknown type %q", ev.Name, f.Name, f.Type)
 			}
-			if f.Assigns != "" && (!slices.Contains(KnownRoles, f.Assigns) || (f.Type != FieldID && f.Type != FieldIDList)) {
-				add(f.Pos, "event %q: field %q assigns role %q: the role must be known and the field of type id or id_list", ev.Name, f.Name, f.Assigns)
+			for _, r := range []Role{f.Assigns, f.AssignsDepartment} {
+				if r != "" && (!slices.Contains(KnownRoles, r) || (f.Type != FieldID && f.Type != FieldIDList)) {
+					add(f.Pos, "event %q: field %q assigns role %q: the role must be known and the field of type id or id_list", ev.Name, f.Name, r)
+				}
+			}
+			if f.Assigns != "" && f.AssignsDepartment != "" {
+				add(f.Pos, "event %q: field %q: assigns and assigns_department exclude each other", ev.Name, f.Name)
 			}
 			if f.Type == FieldEnum && len(f.Values) == 0 {
 				add(f.Pos, "event %q: enum field %q has no values", ev.Name, f.Name)

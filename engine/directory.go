@@ -60,3 +60,109 @@ type Counsel struct {
 	ContractFrom string `json:"contract_from"`
 	ContractTo   string `json:"contract_to"`
 }
+
+// Session is a login session of the web interface. The store keeps only
+// TokenHash (SHA-256 of the cookie's token).
+type Session struct {
+	TokenHash []byte
+	OrgID     int64
+	UserID    int64
+	// CSRFToken must accompany every unsafe request made with the session
+	// cookie (X-CSRF-Token header or csrf_token form field).
+	CSRFToken string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// APIToken is a revocable bearer token of an integration. The store keeps
+// only TokenHash; Prefix (the first characters) identifies it in lists.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	OrgID      int64      `json:"org_id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	TokenHash  []byte     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// SecurityEvent is one entry of the security log: logins (successful and
+// failed), logouts, token creation and revocation.
+type SecurityEvent struct {
+	OrgID    int64
+	At       time.Time
+	Kind     string
+	Username string
+	UserID   int64
+	IP       string
+	Detail   string
+}
+
+// Document is a file attached to an item. Content is returned only by
+// the download path.
+type Document struct {
+	ID          int64     `json:"id"`
+	OrgID       int64     `json:"org_id"`
+	ItemID      int64     `json:"item_id"`
+	Kind        string    `json:"kind"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	UploadedBy  string    `json:"uploaded_by"`
+	CreatedAt   time.Time `json:"created_at"`
+	Content     []byte    `json:"-"`
+}
+
+// ItemQuery selects items of one organisation, newest first. Zero fields
+// do not filter.
+type ItemQuery struct {
+	OrgID        int64
+	WorkflowID   string
+	States       []string // any of these states
+	DepartmentID int64
+	// Scope, when not nil, limits the list to what a caller without an
+	// organisation-wide role may see.
+	Scope *ItemScope
+	// DueBefore ("2006-01-02") keeps items whose running time limit ended
+	// before that day: pass today for overdue items.
+	DueBefore string
+	// Text matches a substring of the title.
+	Text string
+	// Before is the keyset cursor: only items with a smaller id.
+	Before int64
+	// Limit caps the page (the store caps it at 200).
+	Limit int
+}
+
+// ItemScope is the part of an organisation's items a caller may see: the
+// items of its department, those it is assigned to, and those assigned to
+// its department. Zero parts grant nothing; a scope with every part zero
+// sees no item.
+type ItemScope struct {
+	DepartmentID         int64 // items proposed by this department (organizer)
+	AssignedUser         int64 // items this user is assigned to (counsel, expert…)
+	AssignedDepartmentID int64 // items assigned to this department (executor)
+}
+
+// IdempotencyRecord is the first response to a POST carrying an
+// Idempotency-Key, replayed to retries. Status 0 means the first request
+// is still being processed.
+type IdempotencyRecord struct {
+	RequestHash []byte
+	Status      int
+	Headers     map[string]string
+	Body        []byte
+}
+
+// UserUpdate lists the fields of a user to change; nil fields stay.
+type UserUpdate struct {
+	DisplayName  *string
+	DepartmentID *int64 // 0 removes the department
+	Roles        *[]Role
+	Active       *bool
+	PasswordHash *string
+}

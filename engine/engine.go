@@ -57,6 +57,9 @@ var ChinaTime = time.FixedZone("CST", 8*60*60)
 // Workflows returns the engine's definitions.
 func (e *Engine) Workflows() *Registry { return e.workflows }
 
+// Store returns the engine's storage.
+func (e *Engine) Store() Store { return e.store }
+
 // Calendars returns the engine's calendars.
 func (e *Engine) Calendars() *CalendarSet { return e.calendars }
 

@@ -12,8 +12,14 @@ type Code string
 
 // The error codes. Their string values are part of the external contract.
 const (
-	// CodeInvalid: the input is malformed or a field is missing or wrong.
+	// CodeInvalid: a field is missing or wrong (the request itself parsed).
 	CodeInvalid Code = "invalid"
+	// CodeMalformed: the request cannot be parsed (bad JSON, bad path or
+	// query parameter syntax).
+	CodeMalformed Code = "malformed"
+	// CodeUnsupportedMedia: the request body has a content type the
+	// endpoint does not take.
+	CodeUnsupportedMedia Code = "unsupported_media_type"
 	// CodeUnauthenticated: no or bad credentials.
 	CodeUnauthenticated Code = "unauthenticated"
 	// CodeForbidden: the actor lacks the role or scope for the action.

@@ -150,7 +150,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // record.assignments[role], keeping each list sorted and free of repeats.
 func applyAssignments(ev *EventDef, rec Record, payload map[string]any) {
 	for _, f := range ev.Fields {
-		if f.Assigns == "" || payload[f.Name] == nil {
+		key, role := "assignments", f.Assigns
+		if f.AssignsDepartment != "" {
+			key, role = "department_assignments", f.AssignsDepartment
+		}
+		if role == "" || payload[f.Name] == nil {
 			continue
 		}
 		var ids []int64
@@ -162,13 +166,13 @@ func applyAssignments(ev *EventDef, rec Record, payload map[string]any) {
 		default:
 			ids = append(ids, toInt64(v))
 		}
-		as, _ := rec["assignments"].(map[string]any)
+		as, _ := rec[key].(map[string]any)
 		if as == nil {
 			as = map[string]any{}
-			rec["assignments"] = as
+			rec[key] = as
 		}
 		set := map[int64]bool{}
-		for _, x := range asList(as[string(f.Assigns)]) {
+		for _, x := range asList(as[string(role)]) {
 			set[x] = true
 		}
 		for _, x := range ids {
@@ -185,7 +189,7 @@ func applyAssignments(ev *EventDef, rec Record, payload map[string]any) {
 		for i, x := range out {
 			list[i] = x
 		}
-		as[string(f.Assigns)] = list
+		as[string(role)] = list
 	}
 }
 
@@ -236,6 +240,31 @@ func (it *Item) Assignees() []int64 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// AssignedDepartments returns the ids of the departments assigned to the
+// item in any role (e.g. the executing unit), sorted.
+func (it *Item) AssignedDepartments() []int64 {
+	as, _ := it.Record["department_assignments"].(map[string]any)
+	set := map[int64]bool{}
+	for _, v := range as {
+		for _, x := range asList(v) {
+			set[x] = true
+		}
+	}
+	out := make([]int64, 0, len(set))
+	for x := range set {
+		out = append(out, x)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DepartmentAssigned reports whether department dept is assigned to the
+// item in role.
+func (it *Item) DepartmentAssigned(role Role, dept int64) bool {
+	as, _ := it.Record["department_assignments"].(map[string]any)
+	return dept != 0 && slices.Contains(asList(as[string(role)]), dept)
 }
 
 // IsAssigned reports whether user is assigned to the item in role.

@@ -150,8 +150,7 @@ func (db *DB) getUser(ctx context.Context, org int64, where string, arg any) (*U
 	if err != nil {
 		return nil, translate(err)
 	}
-	u := &User{ID: r.ID, OrgID: r.OrgID, Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
-		DepartmentID: r.DepartmentID.Int64, Active: r.Active, CreatedAt: r.CreatedAt.Time}
+	u := r.user()
 	var roles []string
 	if err := db.x.SelectContext(ctx, &roles, db.x.Rebind(`SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`), u.ID); err != nil {
 		return nil, translate(err)

@@ -52,16 +52,22 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// assigneesColumn encodes Item.Assignees as ",3,17," so that a scoped
-// list can match one user with LIKE '%,17,%' in both databases.
+// assigneesColumn encodes the item's assigned users and departments as
+// ",3,17,d5," so that a scoped list can match one user with LIKE
+// '%,17,%' (or a department with '%,d5,%') in both databases.
 func assigneesColumn(it *engine.Item) string {
-	ids := it.Assignees()
-	if len(ids) == 0 {
+	ids, depts := it.Assignees(), it.AssignedDepartments()
+	if len(ids)+len(depts) == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteByte(',')
 	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	for _, id := range depts {
+		b.WriteByte('d')
 		b.WriteString(strconv.FormatInt(id, 10))
 		b.WriteByte(',')
 	}

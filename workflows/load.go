@@ -78,6 +78,8 @@ type yField struct {
 	Min      int      `yaml:"min"`
 	Max      int      `yaml:"max"`
 	Assigns  string   `yaml:"assigns"`
+	// AssignsDepartment: the ids are departments assigned in that role.
+	AssignsDepartment string `yaml:"assigns_department"`
 }
 
 type yRule struct {
@@ -325,7 +327,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 			yf := ye.Fields[f]
 			ev.Fields = append(ev.Fields, &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
 				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max,
-				Assigns: engine.Role(yf.Assigns), Pos: at(path + ".fields." + f)})
+				Assigns: engine.Role(yf.Assigns), AssignsDepartment: engine.Role(yf.AssignsDepartment), Pos: at(path + ".fields." + f)})
 		}
 		for i, yr := range ye.Rules {
 			ev.Rules = append(ev.Rules, &engine.Rule{Check: yr.Check, Message: engine.Text{Zh: yr.Zh, En: yr.En},

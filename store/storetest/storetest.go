@@ -39,6 +39,11 @@ func Run(t *testing.T, open Open) {
 		{"directory/organisations_departments_users", testDirectory},
 		{"directory/counsel_and_law_firms", testCounsel},
 		{"migrate/is_idempotent", testMigrateTwice},
+		{"items/list_filters_scopes_and_pages", testListItems},
+		{"accounts/sessions_tokens_and_security_log", testAccounts},
+		{"accounts/update_user_ends_sessions", testUpdateUser},
+		{"idempotency/claim_complete_replay_release", testIdempotency},
+		{"documents/store_list_and_read_back", testDocuments},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -491,5 +496,226 @@ func testMigrateTwice(t *testing.T, db *store.DB) {
 	}
 	if err := db.Ready(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+
+func testListItems(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	var ids []int64
+	for range 5 {
+		ids = append(ids, newItem(h).ID)
+	}
+	other := h.Create("major-decision", enginetest.OtherDeptOrg, "交通局的事项", scenario.Proposal())
+	walk := scenario.MajorDecision(cast())
+	// ids[0]: walk to the legality review with counsel assigned.
+	for _, s := range walk {
+		if s.Event == "record_counsel_opinion" {
+			break
+		}
+		h.On(s.On)
+		h.Fire(ids[0], s.Event, s.Actor, s.Payload, s.Reason)
+	}
+	list := func(q engine.ItemQuery) []int64 {
+		q.OrgID = enginetest.Org
+		items, err := db.ListItems(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]int64, len(items))
+		for i, it := range items {
+			out[i] = it.ID
+		}
+		return out
+	}
+	if got := list(engine.ItemQuery{}); len(got) != 6 || got[0] != other.ID {
+		t.Fatalf("all, newest first: %v", got)
+	}
+	if got := list(engine.ItemQuery{States: []string{"legality_review"}}); len(got) != 1 || got[0] != ids[0] {
+		t.Fatalf("by state: %v", got)
+	}
+	if got := list(engine.ItemQuery{DepartmentID: enginetest.DeptTransport}); len(got) != 1 || got[0] != other.ID {
+		t.Fatalf("by department: %v", got)
+	}
+	if got := list(engine.ItemQuery{Scope: &engine.ItemScope{AssignedUser: enginetest.Counsel.UserID}}); len(got) != 1 || got[0] != ids[0] {
+		t.Fatalf("assigned to counsel: %v", got)
+	}
+	if got := list(engine.ItemQuery{Scope: &engine.ItemScope{AssignedUser: enginetest.Counsel2.UserID}}); len(got) != 0 {
+		t.Fatalf("counsel not assigned sees %v", got)
+	}
+	if got := list(engine.ItemQuery{Scope: &engine.ItemScope{DepartmentID: enginetest.DeptTransport, AssignedUser: enginetest.Counsel.UserID}}); len(got) != 2 {
+		t.Fatalf("scope parts are ORed: %v", got)
+	}
+	if got := list(engine.ItemQuery{Scope: &engine.ItemScope{}}); len(got) != 0 {
+		t.Fatalf("an empty scope sees %v", got)
+	}
+	if got := list(engine.ItemQuery{Text: "加装电梯"}); len(got) != 5 {
+		t.Fatalf("text: %v", got)
+	}
+	if got := list(engine.ItemQuery{Text: "100%_"}); len(got) != 0 {
+		t.Fatalf("LIKE wildcards must be literal: %v", got)
+	}
+	page1 := list(engine.ItemQuery{Limit: 4})
+	page2 := list(engine.ItemQuery{Limit: 4, Before: page1[len(page1)-1]})
+	if len(page1) != 4 || len(page2) != 2 || page2[0] >= page1[3] {
+		t.Fatalf("pages %v %v", page1, page2)
+	}
+	items, _ := db.ListItems(ctx, engine.ItemQuery{OrgID: enginetest.OtherOrg})
+	if len(items) != 0 {
+		t.Fatalf("another organisation lists %d items", len(items))
+	}
+	// Due dates: an enforcement case under review is due in 10 working
+	// days; overdue once that day has passed.
+	h.On("2026-04-01")
+	ec := h.Create("enforcement-review", enginetest.Organizer, "执法案件", map[string]any{"action_type": "penalty", "triggers": []any{"major_rights"}})
+	h.Fire(ec.ID, "submit_for_review", enginetest.Organizer, map[string]any{"materials": []any{"调查报告"}, "facts_summary": "x",
+		"proposed_decision": "y", "discretion_benchmark": "z"}, "")
+	if got := h.Item(ec.ID).DueOn; got != "2026-04-16" {
+		t.Fatalf("due %q", got)
+	}
+	if got := list(engine.ItemQuery{DueBefore: "2026-04-16"}); len(got) != 0 {
+		t.Fatalf("not yet overdue: %v", got)
+	}
+	if got := list(engine.ItemQuery{DueBefore: "2026-04-17"}); len(got) != 1 || got[0] != ec.ID {
+		t.Fatalf("overdue: %v", got)
+	}
+}
+
+func testAccounts(t *testing.T, db *store.DB) {
+	org, _ := db.CreateOrganisation(ctx, "demo", "示范区", "")
+	other, _ := db.CreateOrganisation(ctx, "other", "另一区", "")
+	u := &store.User{OrgID: org, Username: "a", DisplayName: "甲", PasswordHash: "h", Roles: []engine.Role{engine.RoleMember}}
+	if _, err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+	s := engine.Session{TokenHash: []byte("0123456789abcdef0123456789abcdef"), OrgID: org, UserID: u.ID, CSRFToken: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := db.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	got, gu, err := db.GetSession(ctx, s.TokenHash, now.Add(time.Minute))
+	if err != nil || got.UserID != u.ID || gu.Username != "a" || got.CSRFToken != "c" {
+		t.Fatalf("session: %+v %+v %v", got, gu, err)
+	}
+	if _, _, err := db.GetSession(ctx, s.TokenHash, now.Add(2*time.Hour)); engine.ErrorCode(err) != engine.CodeUnauthenticated {
+		t.Fatalf("expired session: %v", err)
+	}
+	if n, err := db.DeleteExpiredSessions(ctx, now.Add(2*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("expired sessions removed: %d %v", n, err)
+	}
+	exp := now.Add(24 * time.Hour)
+	tok := &engine.APIToken{OrgID: org, UserID: u.ID, Name: "OA", Prefix: "jt_abc", TokenHash: []byte("tokenhash-tokenhash-tokenhash-32"), CreatedAt: now, ExpiresAt: &exp}
+	if err := db.CreateAPIToken(ctx, tok); err != nil || tok.ID == 0 {
+		t.Fatalf("create token: %v", err)
+	}
+	if _, au, err := db.AuthenticateToken(ctx, tok.TokenHash, now); err != nil || au.ID != u.ID {
+		t.Fatalf("authenticate: %v", err)
+	}
+	if _, _, err := db.AuthenticateToken(ctx, tok.TokenHash, exp.Add(time.Second)); engine.ErrorCode(err) != engine.CodeUnauthenticated {
+		t.Fatalf("expired token: %v", err)
+	}
+	if err := db.RevokeAPIToken(ctx, other, 0, tok.ID, now); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("revoke from another organisation: %v", err)
+	}
+	if err := db.RevokeAPIToken(ctx, org, u.ID, tok.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.AuthenticateToken(ctx, tok.TokenHash, now); engine.ErrorCode(err) != engine.CodeUnauthenticated {
+		t.Fatalf("revoked token: %v", err)
+	}
+	ts, err := db.ListAPITokens(ctx, org, u.ID)
+	if err != nil || len(ts) != 1 || ts[0].RevokedAt == nil || ts[0].LastUsedAt == nil {
+		t.Fatalf("list tokens: %+v %v", ts, err)
+	}
+	if err := db.RecordSecurityEvent(ctx, engine.SecurityEvent{OrgID: org, At: now, Kind: "login_failed", Username: "a", IP: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountSecurityEvents(ctx, "login_failed", "a", now.Add(-time.Minute)); err != nil || n != 1 {
+		t.Fatalf("security log: %d %v", n, err)
+	}
+}
+
+func testUpdateUser(t *testing.T, db *store.DB) {
+	org, _ := db.CreateOrganisation(ctx, "demo", "示范区", "")
+	dept, _ := db.CreateDepartment(ctx, org, "司法局")
+	u := &store.User{OrgID: org, Username: "a", PasswordHash: "h", Roles: []engine.Role{engine.RoleMember}}
+	db.CreateUser(ctx, u)
+	now := time.Now()
+	db.CreateSession(ctx, engine.Session{TokenHash: []byte("s1"), OrgID: org, UserID: u.ID, CSRFToken: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	roles := []engine.Role{engine.RoleLegalOffice}
+	name, inactive := "乙", false
+	got, err := db.UpdateUser(ctx, org, u.ID, store.UserUpdate{DisplayName: &name, DepartmentID: &dept, Roles: &roles, Active: &inactive})
+	if err != nil || got.DisplayName != "乙" || got.DepartmentID != dept || len(got.Roles) != 1 || got.Roles[0] != engine.RoleLegalOffice || got.Active {
+		t.Fatalf("update: %+v %v", got, err)
+	}
+	if _, _, err := db.GetSession(ctx, []byte("s1"), now); engine.ErrorCode(err) != engine.CodeUnauthenticated {
+		t.Fatalf("a deactivated user's session survives: %v", err)
+	}
+	bad := []engine.Role{"king"}
+	if _, err := db.UpdateUser(ctx, org, u.ID, store.UserUpdate{Roles: &bad}); engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Fatalf("unknown role: %v", err)
+	}
+	if _, err := db.UpdateUser(ctx, org, 9999, store.UserUpdate{DisplayName: &name}); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("unknown user: %v", err)
+	}
+	us, err := db.ListUsers(ctx, org, 0, 10)
+	if err != nil || len(us) != 1 || us[0].Roles[0] != engine.RoleLegalOffice {
+		t.Fatalf("list users: %+v %v", us, err)
+	}
+}
+
+func testIdempotency(t *testing.T, db *store.DB) {
+	org, _ := db.CreateOrganisation(ctx, "demo", "示范区", "")
+	now := time.Now()
+	rec, err := db.ClaimIdempotencyKey(ctx, org, "user:1", "k", []byte("h1"), now)
+	if err != nil || rec != nil {
+		t.Fatalf("first claim: %+v %v", rec, err)
+	}
+	rec, err = db.ClaimIdempotencyKey(ctx, org, "user:1", "k", []byte("h1"), now)
+	if err != nil || rec == nil || rec.Status != 0 {
+		t.Fatalf("claim while running: %+v %v", rec, err)
+	}
+	if err := db.CompleteIdempotencyKey(ctx, org, "user:1", "k", 201, map[string]string{"ETag": `"1"`}, []byte(`{"id":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = db.ClaimIdempotencyKey(ctx, org, "user:1", "k", []byte("h1"), now)
+	if err != nil || rec.Status != 201 || string(rec.Body) != `{"id":1}` || rec.Headers["ETag"] != `"1"` || string(rec.RequestHash) != "h1" {
+		t.Fatalf("replay: %+v %v", rec, err)
+	}
+	// Keys are per principal.
+	if rec, err := db.ClaimIdempotencyKey(ctx, org, "user:2", "k", []byte("h1"), now); err != nil || rec != nil {
+		t.Fatalf("another principal's key: %+v %v", rec, err)
+	}
+	if err := db.ReleaseIdempotencyKey(ctx, org, "user:2", "k"); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := db.ClaimIdempotencyKey(ctx, org, "user:2", "k", []byte("h2"), now); err != nil || rec != nil {
+		t.Fatalf("claim after release: %+v %v", rec, err)
+	}
+}
+
+func testDocuments(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	it := newItem(h)
+	d := &engine.Document{OrgID: enginetest.Org, ItemID: it.ID, Kind: "draft", Filename: "草案.pdf", ContentType: "application/pdf",
+		Content: []byte("%PDF-1.4 draft"), UploadedBy: "user:101", CreatedAt: time.Now()}
+	if err := db.CreateDocument(ctx, d); err != nil || d.ID == 0 || d.Size != 14 || len(d.SHA256) != 64 {
+		t.Fatalf("create: %+v %v", d, err)
+	}
+	got, err := db.GetDocument(ctx, enginetest.Org, it.ID, d.ID)
+	if err != nil || string(got.Content) != "%PDF-1.4 draft" || got.SHA256 != d.SHA256 || got.Filename != "草案.pdf" {
+		t.Fatalf("read back: %+v %v", got, err)
+	}
+	if _, err := db.GetDocument(ctx, enginetest.OtherOrg, it.ID, d.ID); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("another organisation reads it: %v", err)
+	}
+	ds, err := db.ListDocuments(ctx, enginetest.Org, it.ID)
+	if err != nil || len(ds) != 1 || ds[0].Content != nil {
+		t.Fatalf("list: %+v %v", ds, err)
+	}
+	bad := *d
+	bad.OrgID = enginetest.OtherOrg
+	if err := db.CreateDocument(ctx, &bad); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("document on another organisation's item: %v", err)
 	}
 }
