@@ -1,79 +1,203 @@
-// Package server is Juece's HTTP adapter (labstack/echo v4). For now it
-// serves the health endpoints; the JSON API under /api/v1 builds on it.
+// Package server is Juece's HTTP adapter (labstack/echo v4): the JSON API
+// under /api/v1 described by openapi.yaml, the public endpoints, health,
+// readiness and metrics.
+//
+// Handlers follow one shape: parse → authorise → act through the engine or
+// the Backend → render. Every error becomes an RFC 9457 problem (problem.go)
+// whose status comes from one table.
 package server
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
 	"github.com/juece/juece/engine"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Readiness reports whether the service can take traffic: the database is
-// reachable and migrated. It returns nil when ready.
-type Readiness interface {
-	Ready(ctx context.Context) error
-}
-
-// Config wires the server. Engine and Ready are required.
+// Config wires the server. Engine and Backend are required.
 type Config struct {
-	Engine *engine.Engine
-	Ready  Readiness
-	Logger *slog.Logger
-	// BodyLimit caps request bodies, e.g. "2M". Defaults to "2M".
-	BodyLimit string
+	Engine  *engine.Engine
+	Backend Backend
+	Logger  *slog.Logger
+	// BodyLimit caps JSON request bodies, e.g. "1M" (default). Document
+	// uploads have their own limit, DocumentLimit bytes (default 20 MiB).
+	BodyLimit     string
+	DocumentLimit int64
+	// TrustedProxies are the CIDR ranges of reverse proxies whose
+	// X-Forwarded-For is believed; empty means the peer address is the
+	// client address.
+	TrustedProxies []string
+	// SecureCookies marks session cookies Secure (set behind HTTPS).
+	SecureCookies bool
+	// SessionTTL is how long a login lasts (default 12h).
+	SessionTTL time.Duration
+	// LoginRate and PublicRate are requests per minute per client address
+	// for login attempts and public comments (defaults 10 and 30).
+	LoginRate, PublicRate int
+	// Registry receives the server's metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
 }
 
-// New returns the configured echo instance. It sets an explicit
-// IPExtractor (the direct peer address: no proxy is trusted by default),
-// request IDs, panic recovery, security headers, a body limit and
-// structured request logs that carry no secrets.
-func New(cfg Config) *echo.Echo {
+// Server is the configured HTTP server; it is an http.Handler.
+type Server struct {
+	*echo.Echo
+	cfg     Config
+	eng     *engine.Engine
+	db      Backend
+	log     *slog.Logger
+	spec    *apiSpec
+	login   *limiter
+	public  *limiter
+	metrics *metrics
+}
+
+// New builds the server. It returns an error when the configuration is
+// unusable (a bad trusted-proxy range, an OpenAPI document that does not
+// load).
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.DocumentLimit == 0 {
+		cfg.DocumentLimit = 20 << 20
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.LoginRate == 0 {
+		cfg.LoginRate = 10
+	}
+	if cfg.PublicRate == 0 {
+		cfg.PublicRate = 30
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	spec, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
+	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, log: cfg.Logger, spec: spec,
+		login: newLimiter(cfg.LoginRate), public: newLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
+
+	ext, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
 	}
-	limit := cfg.BodyLimit
-	if limit == "" {
-		limit = "2M"
-	}
-	e.Use(middleware.Secure())
+	e.IPExtractor = ext
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Binder = strictBinder{}
+
+	// Order matters: security headers, request id and panic recovery come
+	// first so that everything after them is covered.
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ReferrerPolicy: "no-referrer", ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+	}))
 	e.Use(middleware.RequestID())
-	e.Use(middleware.Recover())
-	e.Use(middleware.BodyLimit(limit))
-	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		cfg.Logger.Error("panic", slog.Any("error", err), slog.String("stack", string(stack)))
+		return err
+	}}))
+	e.Use(s.metrics.middleware)
+	e.Use(requestLogger(cfg.Logger))
+	e.Use(s.bodyLimit)
+
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler(cfg.Registry)))
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	if err := s.db.Ready(ctx); err != nil {
+		s.log.Warn("not ready", slog.String("error", err.Error()))
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// ipExtractor trusts X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+// bodyLimit caps request bodies: JSON at BodyLimit, document uploads at
+// DocumentLimit. A larger body is a 413 problem.
+func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	json := middleware.BodyLimit(s.cfg.BodyLimit)(next)
+	return func(c echo.Context) error {
+		if c.Path() == "/api/v1/items/:id/documents" && c.Request().Method == http.MethodPost {
+			r := c.Request()
+			if r.ContentLength > s.cfg.DocumentLimit+1<<20 {
+				return tooLarge()
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.DocumentLimit+1<<20)
+			return next(c)
+		}
+		return json(c)
+	}
+}
+
+func tooLarge() error {
+	return engine.Errorz(engine.CodeTooLarge, "请求内容超过大小限制", "the request body exceeds the size limit")
+}
+
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
-		HandleError: true,
+		LogRemoteIP: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			// The path only: query strings may carry search text, and
+			// headers (cookies, tokens) are never logged.
 			attrs := []slog.Attr{
 				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID), slog.String("ip", v.RemoteIP),
+			}
+			if p := principalOf(c); p != nil {
+				attrs = append(attrs, slog.Int64("org", p.User.OrgID), slog.Int64("user", p.User.ID))
 			}
 			if v.Error != nil {
-				attrs = append(attrs, slog.String("error", v.Error.Error()))
+				code := engine.ErrorCode(v.Error)
+				attrs = append(attrs, slog.String("code", string(code)))
 			}
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
 			return nil
 		},
-	}))
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
-	e.GET("/readyz", func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
-		defer cancel()
-		if err := cfg.Ready.Ready(ctx); err != nil {
-			log.Warn("not ready", slog.String("error", err.Error()))
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-	})
-	return e
+}
+
+func jsonEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
 }

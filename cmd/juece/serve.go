@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,8 +18,8 @@ import (
 )
 
 func newServeCmd(opts *options) *cobra.Command {
-	var addr string
-	var demo bool
+	var addr, trusted string
+	var demo, secure bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the server (migrates the database first)",
@@ -38,8 +39,16 @@ func newServeCmd(opts *options) *cobra.Command {
 				}
 				printDemo(cmd.OutOrStdout(), logins)
 			}
-			e := server.New(server.Config{Engine: a.engine, Ready: a.db, Logger: log})
-			srv := &http.Server{Addr: addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+			var proxies []string
+			if trusted != "" {
+				proxies = strings.Split(trusted, ",")
+			}
+			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Logger: log, TrustedProxies: proxies, SecureCookies: secure})
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Addr: addr, Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+				WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("juece listening", slog.String("addr", addr))
@@ -62,6 +71,8 @@ func newServeCmd(opts *options) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", envOr("JUECE_ADDR", "127.0.0.1:8080"), "listen address (env JUECE_ADDR)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "fill an empty database with a demo government and print the demo logins")
+	cmd.Flags().StringVar(&trusted, "trusted-proxies", envOr("JUECE_TRUSTED_PROXIES", ""), "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is trusted (env JUECE_TRUSTED_PROXIES)")
+	cmd.Flags().BoolVar(&secure, "secure-cookies", envOr("JUECE_SECURE_COOKIES", "") == "true", "mark session cookies Secure (behind HTTPS; env JUECE_SECURE_COOKIES=true)")
 	return cmd
 }
 

@@ -5,9 +5,13 @@ import (
 	"fmt"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/server"
 	"github.com/juece/juece/store"
 	"github.com/juece/juece/workflows"
 )
+
+// The store is the server's backend.
+var _ server.Backend = (*store.DB)(nil)
 
 // app is everything a subcommand may need, wired from options.
 type app struct {

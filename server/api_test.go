@@ -1,0 +1,142 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/juece/juece/internal/scenario"
+)
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// The scripted end-to-end test: one major-decision item from proposal to
+// archive over HTTP, each step by the user it belongs to; the audit trail
+// then verifies.
+func TestAPI_EndToEnd_MajorDecisionFromProposalToArchive(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "")
+		r := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d", id), User: "audit"})
+		want(t, r, http.StatusOK)
+		it := r.json(t)
+		if st := it["state"].(map[string]any)["name"]; st != "archived" {
+			t.Fatalf("state %v, want archived", st)
+		}
+		steps := len(scenario.MajorDecision(e.cast()))
+		if v := int(it["version"].(float64)); v != steps+1 {
+			t.Fatalf("version %d, want %d", v, steps+1)
+		}
+		if r.Header.Get("ETag") != fmt.Sprintf(`"%d"`, steps+1) {
+			t.Fatalf("ETag %q", r.Header.Get("ETag"))
+		}
+		a := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/audit", id), User: "audit"})
+		want(t, a, http.StatusOK)
+		ver := a.json(t)["verification"].(map[string]any)
+		if ver["ok"] != true || int(ver["events"].(float64)) != steps+1 {
+			t.Fatalf("verification %v", ver)
+		}
+	})
+}
+
+// Sessions: login sets an HttpOnly SameSite cookie; unsafe requests with
+// the cookie need the CSRF token; logout ends the session; wrong passwords
+// are refused and logged.
+func TestAPI_LoginSessionCSRFAndLogout(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		bad := e.do(t, req{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"organisation": "demo", "username": "fgw", "password": "wrong-password!"}})
+		wantProblem(t, bad, http.StatusUnauthorized, "unauthenticated")
+		r := e.do(t, req{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"organisation": "demo", "username": "fgw", "password": Password}})
+		want(t, r, http.StatusOK)
+		ck := r.Header.Get("Set-Cookie")
+		if !strings.Contains(ck, "juece_session=") || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") {
+			t.Fatalf("cookie %q", ck)
+		}
+		cookie := strings.SplitN(ck, ";", 2)[0]
+		csrf := r.json(t)["csrf_token"].(string)
+		me := e.do(t, req{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Cookie": cookie}})
+		want(t, me, http.StatusOK)
+		body := map[string]any{"workflow": "major-decision", "title": "会话创建的事项", "payload": scenario.Proposal()}
+		noCSRF := e.do(t, req{Method: "POST", Path: "/api/v1/items", Body: body, Header: map[string]string{"Cookie": cookie}})
+		wantProblem(t, noCSRF, http.StatusForbidden, "forbidden")
+		ok := e.do(t, req{Method: "POST", Path: "/api/v1/items", Body: body, Header: map[string]string{"Cookie": cookie, "X-CSRF-Token": csrf}})
+		want(t, ok, http.StatusCreated)
+		out := e.do(t, req{Method: "POST", Path: "/api/v1/auth/logout", Header: map[string]string{"Cookie": cookie, "X-CSRF-Token": csrf}})
+		want(t, out, http.StatusNoContent)
+		after := e.do(t, req{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Cookie": cookie}})
+		wantProblem(t, after, http.StatusUnauthorized, "unauthenticated")
+		n, err := e.db.CountSecurityEvents(t.Context(), "login_failed", "fgw", e.clock().Add(-1e12))
+		if err != nil || n != 1 {
+			t.Fatalf("failed logins logged: %d %v", n, err)
+		}
+	})
+}
+
+// Idempotency-Key: the same POST 20 times at once creates one item, and
+// the same event POST 20 times at once fires once; every caller gets the
+// first response.
+func TestAPI_IdempotencyKeyTwentyConcurrentRetriesActOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		before := e.snapshot(t)
+		_ = before
+		body := map[string]any{"workflow": "major-decision", "title": "幂等创建", "payload": scenario.Proposal()}
+		statuses := run20(t, func() *resp {
+			return e.do(t, req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: body, Header: map[string]string{"Idempotency-Key": "create-1"}})
+		})
+		ids := map[string]bool{}
+		for _, r := range statuses {
+			want(t, r, http.StatusCreated)
+			ids[fmt.Sprint(r.json(t)["id"])] = true
+		}
+		if len(ids) != 1 {
+			t.Fatalf("%d different items created: %v", len(ids), ids)
+		}
+		var items int
+		e.db.SQLX().Get(&items, `SELECT COUNT(*) FROM items WHERE title = '幂等创建'`)
+		if items != 1 {
+			t.Fatalf("%d items stored", items)
+		}
+		var id string
+		for k := range ids {
+			id = k
+		}
+		step := scenario.MajorDecision(e.cast())[0]
+		fires := run20(t, func() *resp {
+			return e.do(t, req{Method: "POST", Path: "/api/v1/items/" + id + "/events/" + step.Event, User: "zfb",
+				Body: map[string]any{"payload": step.Payload}, Header: map[string]string{"Idempotency-Key": "fire-1"}})
+		})
+		for _, r := range fires {
+			want(t, r, http.StatusOK)
+			if v := r.json(t)["version"]; v != float64(2) {
+				t.Fatalf("version %v in a replayed response, want 2", v)
+			}
+		}
+		var events int
+		e.db.SQLX().Get(&events, e.db.SQLX().Rebind(`SELECT COUNT(*) FROM audit_events WHERE item_id = ?`), id)
+		if events != 2 {
+			t.Fatalf("%d audit events, want 2 (create + one fire)", events)
+		}
+		// The same key with another body is refused.
+		other := e.do(t, req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: map[string]any{"workflow": "major-decision", "title": "另一个", "payload": scenario.Proposal()},
+			Header: map[string]string{"Idempotency-Key": "create-1"}})
+		wantProblem(t, other, http.StatusUnprocessableEntity, "invalid")
+	})
+}
+
+func run20(t *testing.T, f func() *resp) []*resp {
+	var wg sync.WaitGroup
+	out := make([]*resp, 20)
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = f()
+		}()
+	}
+	wg.Wait()
+	return out
+}

@@ -1,0 +1,143 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/juece/juece/engine"
+	"github.com/labstack/echo/v4"
+)
+
+// statusOf is the one mapping from error codes to HTTP status codes.
+var statusOf = map[engine.Code]int{
+	engine.CodeMalformed:          http.StatusBadRequest,
+	engine.CodeInvalid:            http.StatusUnprocessableEntity,
+	engine.CodeUnauthenticated:    http.StatusUnauthorized,
+	engine.CodeForbidden:          http.StatusForbidden,
+	engine.CodeNotFound:           http.StatusNotFound,
+	engine.CodeConflict:           http.StatusConflict,
+	engine.CodeGuardFailed:        http.StatusConflict,
+	engine.CodePreconditionFailed: http.StatusPreconditionFailed,
+	engine.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	engine.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	engine.CodeRateLimited:        http.StatusTooManyRequests,
+	engine.CodeInternal:           http.StatusInternalServerError,
+}
+
+// codeOfStatus maps statuses that echo itself produces (unknown route,
+// wrong method, body limit…) back to codes.
+var codeOfStatus = map[int]engine.Code{
+	http.StatusBadRequest:            engine.CodeMalformed,
+	http.StatusUnauthorized:          engine.CodeUnauthenticated,
+	http.StatusForbidden:             engine.CodeForbidden,
+	http.StatusNotFound:              engine.CodeNotFound,
+	http.StatusMethodNotAllowed:      engine.CodeNotFound,
+	http.StatusConflict:              engine.CodeConflict,
+	http.StatusPreconditionFailed:    engine.CodePreconditionFailed,
+	http.StatusRequestEntityTooLarge: engine.CodeTooLarge,
+	http.StatusUnsupportedMediaType:  engine.CodeUnsupportedMedia,
+	http.StatusUnprocessableEntity:   engine.CodeInvalid,
+	http.StatusTooManyRequests:       engine.CodeRateLimited,
+}
+
+// Problem is an RFC 9457 problem detail with Juece's extensions: a stable
+// code, the message in Chinese and English, and for guard_failed the legal
+// basis and rule that refused the request.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail"`
+	Code      string `json:"code"`
+	MessageZh string `json:"message_zh"`
+	MessageEn string `json:"message_en"`
+	Basis     string `json:"basis,omitempty"`
+	Rule      string `json:"rule,omitempty"`
+	Field     string `json:"field,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// problemOf converts any error into a problem. Internal errors are logged
+// with their cause and shown without it.
+func problemOf(err error) (*engine.Error, int) {
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		st, ok := statusOf[ee.Code]
+		if !ok {
+			st = http.StatusInternalServerError
+		}
+		return ee, st
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, ok := codeOfStatus[he.Code]
+		if !ok {
+			if he.Code >= 500 {
+				code = engine.CodeInternal
+			} else {
+				code = engine.CodeMalformed
+			}
+		}
+		return &engine.Error{Code: code, Message: http.StatusText(he.Code), MessageZh: zhStatus(he.Code), Err: he.Internal}, he.Code
+	}
+	return &engine.Error{Code: engine.CodeInternal, Message: "internal error", MessageZh: "系统内部错误", Err: err}, http.StatusInternalServerError
+}
+
+func zhStatus(code int) string {
+	switch code {
+	case http.StatusNotFound:
+		return "资源不存在"
+	case http.StatusMethodNotAllowed:
+		return "不支持该请求方法"
+	case http.StatusRequestEntityTooLarge:
+		return "请求内容过大"
+	case http.StatusUnsupportedMediaType:
+		return "不支持的内容类型"
+	case http.StatusUnauthorized:
+		return "请先登录"
+	case http.StatusForbidden:
+		return "无权进行此操作"
+	case http.StatusTooManyRequests:
+		return "请求过于频繁，请稍后再试"
+	case http.StatusBadRequest:
+		return "请求格式错误"
+	}
+	return "请求失败"
+}
+
+// errorHandler renders every error as application/problem+json.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		ee, status := problemOf(err)
+		if status >= 500 {
+			log.ErrorContext(c.Request().Context(), "request failed", slog.String("path", c.Path()),
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)), slog.Any("error", err))
+			ee = &engine.Error{Code: engine.CodeInternal, Message: "internal error; the request was not applied", MessageZh: "系统内部错误，请求未被执行"}
+		}
+		p := Problem{
+			Type: "https://juece.gov.cn/problems/" + string(ee.Code), Title: http.StatusText(status), Status: status,
+			Detail: ee.MessageZh, Code: string(ee.Code), MessageZh: ee.MessageZh, MessageEn: ee.Message,
+			Basis: ee.Basis, Rule: ee.Rule, Field: ee.Field, Instance: c.Request().URL.Path,
+			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		}
+		if p.Detail == "" {
+			p.Detail = ee.Message
+		}
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="juece"`)
+		}
+		if c.Request().Method == http.MethodHead {
+			c.NoContent(status)
+			return
+		}
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json; charset=utf-8")
+		c.Response().WriteHeader(status)
+		enc := jsonEncoder(c.Response())
+		_ = enc.Encode(p)
+	}
+}

@@ -1,0 +1,161 @@
+package server_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/juece/juece/internal/scenario"
+)
+
+// Documents: upload records the SHA-256, content type and size; download
+// returns the same bytes; a draft upload becomes the current draft, so a
+// legality review bound to the old draft goes stale (Art. 26 binds the
+// review to the draft it examined).
+func TestAPI_Documents_UploadDownloadAndDraftReplacesTheCurrentDraft(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "record_department_consultation")
+		pdf := []byte("%PDF-1.4\n决策草案第二稿\n%%EOF\n")
+		r := e.upload(t, "fgw", id, "draft", "草案第二稿.pdf", "application/pdf", pdf, `{"legal_basis":["《城乡规划法》"],"version_note":"第二稿"}`)
+		want(t, r, http.StatusCreated)
+		doc := r.json(t)
+		sum := sha256.Sum256(pdf)
+		if doc["sha256"] != hex.EncodeToString(sum[:]) || doc["size"] != float64(len(pdf)) || doc["content_type"] != "application/pdf" {
+			t.Fatalf("document %v", doc)
+		}
+		it := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d", id), User: "fgw"}).json(t)
+		if got := it["record"].(map[string]any)["draft"].(map[string]any)["draft_sha256"]; got != doc["sha256"] {
+			t.Fatalf("current draft %v, want the uploaded file's digest", got)
+		}
+		dl := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/documents/%v", id, doc["id"]), User: "audit"})
+		want(t, dl, http.StatusOK)
+		if string(dl.Body) != string(pdf) || dl.Header.Get("X-Content-SHA256") != doc["sha256"] {
+			t.Fatalf("download differs")
+		}
+		list := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/documents", id), User: "fgw"}).json(t)
+		if n := len(list["documents"].([]any)); n != 1 {
+			t.Fatalf("%d documents listed", n)
+		}
+		// Another department cannot upload (it cannot see the item).
+		want(t, e.upload(t, "jtj", id, "attachment", "a.txt", "text/plain", []byte("x"), ""), http.StatusNotFound)
+		// A draft the workflow refuses leaves no document behind.
+		r = e.upload(t, "fgw", id, "draft", "无依据.pdf", "application/pdf", pdf, `{}`)
+		wantProblem(t, r, http.StatusUnprocessableEntity, "invalid")
+		list = e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/documents", id), User: "fgw"}).json(t)
+		if n := len(list["documents"].([]any)); n != 1 {
+			t.Fatalf("a refused draft was kept: %d documents", n)
+		}
+		// Too large.
+		want(t, e.upload(t, "fgw", id, "attachment", "big.txt", "text/plain", []byte(strings.Repeat("x", 2<<20)), ""), http.StatusRequestEntityTooLarge)
+	})
+}
+
+// The public endpoints: an item open for comment is listed and takes a
+// comment, which becomes an audit event; non-disclosable items never
+// appear; published decisions are listed once published.
+func TestAPI_Public_ConsultationsCommentsAndDecisions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "schedule_hearing") // the comment period is open until 2026-02-06
+		hidden := e.createItem(t)
+		e.walk(t, hidden, "open_comment_period")
+		list := e.do(t, req{Method: "GET", Path: "/api/v1/public/demo/consultations"})
+		want(t, list, http.StatusOK)
+		items := list.json(t)["items"].([]any)
+		if len(items) != 1 || items[0].(map[string]any)["id"] != float64(id) {
+			t.Fatalf("consultations %s", list.Body)
+		}
+		if _, leaked := items[0].(map[string]any)["record"]; leaked {
+			t.Fatal("the public view leaks the record")
+		}
+		r := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": "建议补贴向低收入家庭倾斜", "commenter": "市民王某"}})
+		want(t, r, http.StatusCreated)
+		audit := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/audit", id), User: "audit"}).json(t)
+		evs := audit["events"].([]any)
+		last := evs[len(evs)-1].(map[string]any)
+		if last["event"] != "submit_public_comment" || last["actor"] != "public" || !strings.Contains(fmt.Sprint(last["payload"]), "低收入") {
+			t.Fatalf("last audit event %v", last)
+		}
+		// Other organisations' codes do not reach this item.
+		want(t, e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/other/items/%d", id)}), http.StatusNotFound)
+		// After the period closes, comments are refused.
+		e.on("2026-02-07")
+		r = e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": "迟到的意见"}})
+		want(t, r, http.StatusNotFound)
+		if d := e.do(t, req{Method: "GET", Path: "/api/v1/public/demo/decisions"}).json(t); len(d["items"].([]any)) != 0 {
+			t.Fatalf("unpublished decisions listed: %v", d)
+		}
+		// Walk on to publication: the decision is listed.
+		e.walkFrom(t, hidden, "open_comment_period", "")
+		d := e.do(t, req{Method: "GET", Path: "/api/v1/public/demo/decisions"})
+		want(t, d, http.StatusOK)
+		if got := d.json(t)["items"].([]any); len(got) != 1 || got[0].(map[string]any)["publication"] == nil {
+			t.Fatalf("decisions %s", d.Body)
+		}
+		_ = scenario.SHA
+	})
+}
+
+// Listing: filters by state, stage, department, workflow, text and
+// overdue, with keyset pagination that neither repeats nor skips.
+func TestAPI_ListItems_FiltersAndKeysetPagination(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		var ids []int64
+		for range 7 {
+			ids = append(ids, e.createItem(t))
+		}
+		e.walk(t, ids[0], "open_comment_period")
+		seen := map[float64]bool{}
+		cursor := ""
+		for pages := 0; ; pages++ {
+			r := e.do(t, req{Method: "GET", Path: "/api/v1/items?limit=3" + cursor, User: "zfb"})
+			want(t, r, http.StatusOK)
+			m := r.json(t)
+			for _, it := range m["items"].([]any) {
+				id := it.(map[string]any)["id"].(float64)
+				if seen[id] {
+					t.Fatalf("item %v repeated", id)
+				}
+				seen[id] = true
+			}
+			if m["next_cursor"] == nil {
+				break
+			}
+			cursor = "&cursor=" + m["next_cursor"].(string)
+			if pages > 5 {
+				t.Fatal("pagination does not end")
+			}
+		}
+		if len(seen) != 7 {
+			t.Fatalf("saw %d items, want 7", len(seen))
+		}
+		count := func(q string) int {
+			r := e.do(t, req{Method: "GET", Path: "/api/v1/items?" + q, User: "zfb"})
+			want(t, r, http.StatusOK)
+			return len(r.json(t)["items"].([]any))
+		}
+		for q, n := range map[string]int{
+			"state=drafting":                                1,
+			"state=proposed":                                6,
+			"state=proposed,drafting":                       7,
+			"stage=drafting":                                1,
+			"stage=initiation":                              6,
+			"stage=initiation&state=drafting":               0,
+			"workflow=normative-document":                   0,
+			"q=" + "加装电梯":                                   7,
+			"q=" + "没有的标题":                                  0,
+			fmt.Sprintf("department_id=%d", e.depts["发改委"]): 7,
+			fmt.Sprintf("department_id=%d", e.depts["交通局"]): 0,
+			"overdue=true":                                  0,
+			"overdue=false":                                 7,
+		} {
+			if got := count(q); got != n {
+				t.Errorf("%s: %d items, want %d", q, got, n)
+			}
+		}
+	})
+}

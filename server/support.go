@@ -1,0 +1,180 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/juece/juece/engine"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
+)
+
+// strictBinder decodes JSON bodies strictly: the content type must be
+// JSON, unknown fields and trailing data are errors, and every failure is
+// a 4xx problem naming what is wrong (never echo's BindingError, which the
+// default handler turns into a 500).
+type strictBinder struct{}
+
+// Bind implements echo.Binder for request bodies only; path and query
+// parameters are parsed by the handlers.
+func (strictBinder) Bind(i any, c echo.Context) error { return decodeJSON(c, i) }
+
+func decodeJSON(c echo.Context, v any) error {
+	r := c.Request()
+	ct := r.Header.Get(echo.HeaderContentType)
+	if ct == "" && r.ContentLength == 0 {
+		return engine.Errorz(engine.CodeMalformed, "请求体不能为空", "a JSON request body is required")
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return engine.Errorz(engine.CodeUnsupportedMedia, "请求体应为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge()
+		}
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return engine.Errorz(engine.CodeMalformed, "无法读取请求体", "the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return engine.Errorz(engine.CodeMalformed, "请求体不能为空", "a JSON request body is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return engine.Errorz(engine.CodeMalformed, "请求体只能包含一个 JSON 值", "the body must hold exactly one JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return &engine.Error{Code: engine.CodeMalformed, MessageZh: fmt.Sprintf("JSON 格式错误（第 %d 字节）", se.Offset),
+			Message: fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+	case errors.As(err, &te):
+		return &engine.Error{Code: engine.CodeInvalid, Field: te.Field,
+			MessageZh: fmt.Sprintf("字段 %s 的类型应为 %s", te.Field, te.Type), Message: fmt.Sprintf("field %s must be of type %s", te.Field, te.Type)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &engine.Error{Code: engine.CodeInvalid, Field: f, MessageZh: "未知字段：" + f, Message: "unknown field: " + f}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return engine.Errorz(engine.CodeMalformed, "JSON 不完整", "the JSON is incomplete")
+	}
+	return engine.Errorz(engine.CodeMalformed, "JSON 格式错误", "malformed JSON")
+}
+
+// pathID parses a positive integer path parameter; anything else is a
+// 404, as for an id that does not exist.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, engine.Errorz(engine.CodeNotFound, "资源不存在", "not found")
+	}
+	return id, nil
+}
+
+// limiter is a per-key token bucket (requests per minute), kept in memory
+// for each replica; idle keys are forgotten.
+type limiter struct {
+	mu      sync.Mutex
+	perMin  int
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	l    *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(perMinute int) *limiter {
+	return &limiter{perMin: perMinute, buckets: map[string]*bucket{}}
+}
+
+// allow takes one token for key and reports whether it was available.
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if now.Sub(l.swept) > 10*time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > 10*time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{l: rate.NewLimiter(rate.Limit(float64(l.perMin)/60), l.perMin)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b.l.AllowN(now, 1)
+}
+
+func rateLimited() error {
+	return engine.Errorz(engine.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
+}
+
+// metrics are the server's Prometheus metrics on its own registry.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "juece_http_requests_total",
+			Help: "HTTP requests by method, route and status."}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "juece_http_request_duration_seconds",
+			Help: "HTTP request latency by method and route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			_, status = problemOf(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+func (m *metrics) handler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
