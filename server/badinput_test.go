@@ -116,6 +116,12 @@ func TestAPI_BadInputSweep_Always4xxAndNothingChanges(t *testing.T) {
 // upload posts a multipart document.
 func (e *env) upload(t testing.TB, user string, id int64, kind, filename, ctype string, content []byte, payload string) *resp {
 	t.Helper()
+	return e.uploadWith(t, user, id, kind, filename, ctype, content, payload, nil)
+}
+
+// uploadWith is upload with extra request headers.
+func (e *env) uploadWith(t testing.TB, user string, id int64, kind, filename, ctype string, content []byte, payload string, headers map[string]string) *resp {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("kind", kind)
@@ -133,6 +139,9 @@ func (e *env) upload(t testing.TB, user string, id int64, kind, filename, ctype 
 	hr := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/items/%d/documents", id), bytes.NewReader(buf.Bytes()))
 	hr.Header.Set("Content-Type", w.FormDataContentType())
 	hr.Header.Set("Authorization", "Bearer "+e.users[user].token)
+	for k, v := range headers {
+		hr.Header.Set(k, v)
+	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, hr)
 	out := &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}

@@ -95,6 +95,9 @@ func (s *Server) publicOrg(c echo.Context) (*engine.Organisation, error) {
 	return org, nil
 }
 
+// publicPage is the number of items in a page of a public list.
+const publicPage = 50
+
 // publicList lists, newest first, the items of the organisation that are
 // open for comment (kind "consultations") or published ("decisions").
 func (s *Server) publicList(kind string) echo.HandlerFunc {
@@ -120,14 +123,17 @@ func (s *Server) publicList(kind string) echo.HandlerFunc {
 			}
 		}
 		out := []publicItem{}
+		var next *string
 		if len(states) > 0 {
 			cursor, err := queryInt(c, "cursor")
 			if err != nil {
 				return err
 			}
-			// Filter in pages until 50 public items are found or the list
-			// ends, so that hidden items never show through gaps.
-			for len(out) < 50 {
+			// Scan in pages until a page of public items is found or the
+			// list ends; hidden items never show through, and the cursor
+			// resumes after the last item looked at.
+		scan:
+			for {
 				items, err := s.db.ListItems(c.Request().Context(), engine.ItemQuery{OrgID: org.ID, States: states, Before: cursor, Limit: 200})
 				if err != nil {
 					return err
@@ -137,6 +143,11 @@ func (s *Server) publicList(kind string) echo.HandlerFunc {
 					if (kind == "consultations" && open) || (kind == "decisions" && published) {
 						out = append(out, s.viewPublic(it, open, published))
 					}
+					if len(out) == publicPage {
+						n := itoa(it.ID)
+						next = &n
+						break scan
+					}
 				}
 				if len(items) < 200 {
 					break
@@ -144,7 +155,7 @@ func (s *Server) publicList(kind string) echo.HandlerFunc {
 				cursor = items[len(items)-1].ID
 			}
 		}
-		return c.JSON(http.StatusOK, map[string]any{"items": out})
+		return c.JSON(http.StatusOK, map[string]any{"items": out, "next_cursor": next})
 	}
 }
 

@@ -49,6 +49,9 @@ func TestAPI_Documents_UploadDownloadAndDraftReplacesTheCurrentDraft(t *testing.
 		if n := len(list["documents"].([]any)); n != 1 {
 			t.Fatalf("a refused draft was kept: %d documents", n)
 		}
+		// A stale If-Match is refused before anything is stored.
+		stale := e.uploadWith(t, "fgw", id, "attachment", "b.txt", "text/plain", []byte("b"), "", map[string]string{"If-Match": `"1"`})
+		wantProblem(t, stale, http.StatusPreconditionFailed, "precondition_failed")
 		// Too large.
 		want(t, e.upload(t, "fgw", id, "attachment", "big.txt", "text/plain", []byte(strings.Repeat("x", 2<<20)), ""), http.StatusRequestEntityTooLarge)
 	})
@@ -71,6 +74,11 @@ func TestAPI_Public_ConsultationsCommentsAndDecisions(t *testing.T) {
 		}
 		if _, leaked := items[0].(map[string]any)["record"]; leaked {
 			t.Fatal("the public view leaks the record")
+		}
+		one := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d", id)})
+		want(t, one, http.StatusOK)
+		if one.json(t)["open_for_comment"] != true {
+			t.Fatalf("public item %s", one.Body)
 		}
 		r := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": "建议补贴向低收入家庭倾斜", "commenter": "市民王某"}})
 		want(t, r, http.StatusCreated)
@@ -157,5 +165,45 @@ func TestAPI_ListItems_FiltersAndKeysetPagination(t *testing.T) {
 				t.Errorf("%s: %d items, want %d", q, got, n)
 			}
 		}
+	})
+}
+
+// Directory: an administrator adds a law firm, a counsel user and the
+// counsel's contract; tokens can be created, used and revoked.
+func TestAPI_Directory_CounselAndTokensLifecycle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		f := e.do(t, req{Method: "POST", Path: "/api/v1/law-firms", User: "admin", Body: map[string]any{"name": "天山律师事务所"}})
+		want(t, f, http.StatusCreated)
+		firm := f.json(t)["id"]
+		u := e.do(t, req{Method: "POST", Path: "/api/v1/users", User: "admin", Body: map[string]any{"username": "lawyer3", "display_name": "马律师",
+			"password": "a-long-password", "roles": []string{"counsel"}}})
+		want(t, u, http.StatusCreated)
+		c := e.do(t, req{Method: "POST", Path: "/api/v1/counsel", User: "admin", Body: map[string]any{"user_id": u.json(t)["id"], "law_firm_id": firm,
+			"licence_no": "16501201810009999", "contract_from": "2026-01-01", "contract_to": "2027-12-31"}})
+		want(t, c, http.StatusCreated)
+		list := e.do(t, req{Method: "GET", Path: "/api/v1/counsel", User: "sfj"})
+		want(t, list, http.StatusOK)
+		if n := len(list.json(t)["counsel"].([]any)); n != 1 {
+			t.Fatalf("%d counsel", n)
+		}
+		// Reversed contract dates are refused.
+		bad := e.do(t, req{Method: "POST", Path: "/api/v1/counsel", User: "admin", Body: map[string]any{"user_id": e.users["lawyer1"].user.ID, "law_firm_id": firm,
+			"licence_no": "1", "contract_from": "2027-01-01", "contract_to": "2026-01-01"}})
+		wantProblem(t, bad, http.StatusUnprocessableEntity, "invalid")
+
+		tok := e.do(t, req{Method: "POST", Path: "/api/v1/tokens", User: "zfb", Body: map[string]any{"name": "OA 系统", "expires_in_days": 30}})
+		want(t, tok, http.StatusCreated)
+		m := tok.json(t)
+		secret := m["token"].(string)
+		me := e.do(t, req{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Authorization": "Bearer " + secret}})
+		want(t, me, http.StatusOK)
+		// Another user cannot revoke it; its owner can.
+		want(t, e.do(t, req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/tokens/%v", m["id"]), User: "fgw"}), http.StatusNotFound)
+		want(t, e.do(t, req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/tokens/%v", m["id"]), User: "zfb"}), http.StatusNoContent)
+		wantProblem(t, e.do(t, req{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Authorization": "Bearer " + secret}}), http.StatusUnauthorized, "unauthenticated")
+		// A deactivated user's tokens stop working.
+		off := e.do(t, req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/users/%d", e.users["member"].user.ID), User: "admin", Body: map[string]any{"active": false}})
+		want(t, off, http.StatusOK)
+		wantProblem(t, e.do(t, req{Method: "GET", Path: "/api/v1/me", User: "member"}), http.StatusUnauthorized, "unauthenticated")
 	})
 }

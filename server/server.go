@@ -130,7 +130,11 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if err := s.db.Ready(ctx); err != nil {
 		s.log.Warn("not ready", slog.String("error", err.Error()))
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json; charset=utf-8")
+		c.Response().WriteHeader(http.StatusServiceUnavailable)
+		return jsonEncoder(c.Response()).Encode(Problem{Type: "https://juece.gov.cn/problems/internal", Title: "Service Unavailable",
+			Status: http.StatusServiceUnavailable, Detail: "数据库不可用或尚未完成迁移", Code: string(engine.CodeInternal),
+			MessageZh: "数据库不可用或尚未完成迁移", MessageEn: "the database is unreachable or not migrated", Instance: "/readyz"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -499,7 +499,6 @@ func testMigrateTwice(t *testing.T, db *store.DB) {
 	}
 }
 
-
 func testListItems(t *testing.T, db *store.DB) {
 	h := harness(t, db)
 	var ids []int64

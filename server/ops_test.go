@@ -1,0 +1,98 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/juece/juece/server"
+)
+
+// Health, readiness, metrics and the security headers every response
+// carries.
+func TestServer_HealthReadinessMetricsAndSecurityHeaders(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for _, p := range []string{"/healthz", "/readyz"} {
+		want(t, e.do(t, req{Method: "GET", Path: p}), http.StatusOK)
+	}
+	r := e.do(t, req{Method: "GET", Path: "/api/v1/me", User: "fgw"})
+	for h, v := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"} {
+		if got := r.Header.Get(h); got != v {
+			t.Errorf("%s = %q, want %q", h, got, v)
+		}
+	}
+	if r.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+	m := e.do(t, req{Method: "GET", Path: "/metrics"})
+	want(t, m, http.StatusOK)
+	if !strings.Contains(string(m.Body), `juece_http_requests_total{method="GET",route="/api/v1/me",status="200"} 1`) {
+		t.Errorf("metrics lack the request counter:\n%.2000s", m.Body)
+	}
+	spec := e.do(t, req{Method: "GET", Path: "/api/v1/openapi.yaml"})
+	want(t, spec, http.StatusOK)
+	if !strings.HasPrefix(string(spec.Body), "openapi: 3") {
+		t.Errorf("openapi.yaml starts %q", spec.Body[:20])
+	}
+	// Not ready when the database is gone.
+	e.db.Close()
+	if r := e.do(t, req{Method: "GET", Path: "/readyz"}); r.Status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the database closed: %d", r.Status)
+	}
+}
+
+// Login attempts are rate-limited per client address and account (429),
+// and public comments per client address.
+func TestServer_RateLimitsLoginAndPublicComments(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *server.Config) { c.LoginRate, c.PublicRate = 3, 2 })
+	codes := []int{}
+	for range 5 {
+		r := e.do(t, req{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"organisation": "demo", "username": "fgw", "password": "wrong-password"}})
+		codes = append(codes, r.Status)
+	}
+	if fmt.Sprint(codes) != "[401 401 401 429 429]" {
+		t.Fatalf("login statuses %v, want three refusals then 429", codes)
+	}
+	id := e.createItem(t)
+	e.walk(t, id, "schedule_hearing")
+	codes = codes[:0]
+	for range 4 {
+		r := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": "意见"}})
+		codes = append(codes, r.Status)
+	}
+	if fmt.Sprint(codes) != "[201 201 429 429]" {
+		t.Fatalf("comment statuses %v", codes)
+	}
+}
+
+// Without trusted proxies, X-Forwarded-For is ignored: a client cannot
+// dodge the rate limit by inventing addresses. With a trusted proxy range
+// the forwarded address counts.
+func TestServer_ClientAddressTrustsOnlyConfiguredProxies(t *testing.T) {
+	try := func(e *env, user, xff string) int {
+		body := fmt.Sprintf(`{"organisation":"demo","username":%q,"password":"wrong-password"}`, user)
+		hr := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(body))
+		hr.Header.Set("Content-Type", "application/json")
+		hr.Header.Set("X-Forwarded-For", xff)
+		hr.RemoteAddr = "10.0.0.5:1234"
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, hr)
+		return rec.Code
+	}
+	// Untrusted: both requests come from 10.0.0.5 whatever they claim, so
+	// the second is over the one-per-minute address budget.
+	e := newEnv(t, "sqlite", func(c *server.Config) { c.LoginRate = 1 })
+	if a, b := try(e, "u1", "1.1.1.1"), try(e, "u2", "2.2.2.2"); a != 401 || b != 429 {
+		t.Fatalf("untrusted X-Forwarded-For: %d %d, want 401 then 429", a, b)
+	}
+	// Trusted proxy: the forwarded addresses are two clients.
+	p := newEnv(t, "sqlite", func(c *server.Config) { c.LoginRate, c.TrustedProxies = 1, []string{"10.0.0.0/8"} })
+	if a, b := try(p, "u1", "1.1.1.1"), try(p, "u2", "2.2.2.2"); a != 401 || b != 401 {
+		t.Fatalf("trusted proxy: %d %d, want 401 and 401", a, b)
+	}
+	if c := try(p, "u3", "1.1.1.1"); c != 429 {
+		t.Fatalf("trusted proxy, same client again: %d, want 429", c)
+	}
+}
