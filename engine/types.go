@@ -226,29 +226,18 @@ func (it *Item) AssignedTo(role Role) []int64 {
 
 // Assignees returns every user id assigned to the item in any role,
 // sorted and without repeats.
-func (it *Item) Assignees() []int64 {
-	as, _ := it.Record["assignments"].(map[string]any)
-	set := map[int64]bool{}
-	for _, v := range as {
-		for _, x := range asList(v) {
-			set[x] = true
-		}
-	}
-	out := make([]int64, 0, len(set))
-	for x := range set {
-		out = append(out, x)
-	}
-	slices.Sort(out)
-	return out
-}
+func (it *Item) Assignees() []int64 { return unionOf(it.Record["assignments"]) }
 
 // AssignedDepartments returns the ids of the departments assigned to the
 // item in any role (e.g. the executing unit), sorted.
-func (it *Item) AssignedDepartments() []int64 {
-	as, _ := it.Record["department_assignments"].(map[string]any)
+func (it *Item) AssignedDepartments() []int64 { return unionOf(it.Record["department_assignments"]) }
+
+// unionOf merges the id lists of an assignments map, sorted, no repeats.
+func unionOf(v any) []int64 {
+	as, _ := v.(map[string]any)
 	set := map[int64]bool{}
-	for _, v := range as {
-		for _, x := range asList(v) {
+	for _, l := range as {
+		for _, x := range asList(l) {
 			set[x] = true
 		}
 	}

@@ -68,7 +68,9 @@ func checkName(name string, max int) error {
 	return nil
 }
 
-func (s *Server) createDepartment(c echo.Context) error {
+// createNamed is the shape of the admin-only "create a named thing"
+// routes: decode {"name"}, check it, create, answer 201 with view(id, name).
+func (s *Server) createNamed(c echo.Context, max int, create func(org int64, name string) (int64, error), view func(id, org int64, name string) any) error {
 	p := principalOf(c)
 	if err := requireRole(p, engine.RoleAdmin); err != nil {
 		return err
@@ -77,14 +79,21 @@ func (s *Server) createDepartment(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := checkName(req.Name, 100); err != nil {
+	if err := checkName(req.Name, max); err != nil {
 		return err
 	}
-	id, err := s.db.CreateDepartment(c.Request().Context(), p.User.OrgID, req.Name)
+	name := strings.TrimSpace(req.Name)
+	id, err := create(p.User.OrgID, name)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, engine.Department{ID: id, OrgID: p.User.OrgID, Name: strings.TrimSpace(req.Name)})
+	return c.JSON(http.StatusCreated, view(id, p.User.OrgID, name))
+}
+
+func (s *Server) createDepartment(c echo.Context) error {
+	return s.createNamed(c, 100, func(org int64, name string) (int64, error) {
+		return s.db.CreateDepartment(c.Request().Context(), org, name)
+	}, func(id, org int64, name string) any { return engine.Department{ID: id, OrgID: org, Name: name} })
 }
 
 func (s *Server) listUsers(c echo.Context) error {
@@ -236,22 +245,9 @@ func (s *Server) listLawFirms(c echo.Context) error {
 }
 
 func (s *Server) createLawFirm(c echo.Context) error {
-	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin); err != nil {
-		return err
-	}
-	var req nameRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	if err := checkName(req.Name, 200); err != nil {
-		return err
-	}
-	id, err := s.db.CreateLawFirm(c.Request().Context(), p.User.OrgID, req.Name)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, engine.LawFirm{ID: id, OrgID: p.User.OrgID, Name: strings.TrimSpace(req.Name)})
+	return s.createNamed(c, 200, func(org int64, name string) (int64, error) {
+		return s.db.CreateLawFirm(c.Request().Context(), org, name)
+	}, func(id, org int64, name string) any { return engine.LawFirm{ID: id, OrgID: org, Name: name} })
 }
 
 func (s *Server) listCounsel(c echo.Context) error {

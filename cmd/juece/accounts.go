@@ -57,6 +57,20 @@ func openDB(cmd *cobra.Command, opts *options) (*store.DB, error) {
 	return db, nil
 }
 
+// openOrg opens the database and looks up the organisation by code.
+func openOrg(cmd *cobra.Command, opts *options, code string) (*store.DB, *engine.Organisation, error) {
+	db, err := openDB(cmd, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := db.GetOrganisationByCode(cmd.Context(), code)
+	if err != nil {
+		db.Close()
+		return nil, nil, &exitError{1, fmt.Errorf("organisation %q: %w", code, err)}
+	}
+	return db, o, nil
+}
+
 func randomPassword() string {
 	b := make([]byte, 15)
 	rand.Read(b)
@@ -71,16 +85,12 @@ func newUserCmd(opts *options) *cobra.Command {
 		Use:   "add",
 		Short: "Create a user; the password is read from stdin (--password-stdin) or generated and printed once",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd, opts)
+			db, o, err := openOrg(cmd, opts, org)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			ctx := cmd.Context()
-			o, err := db.GetOrganisationByCode(ctx, org)
-			if err != nil {
-				return &exitError{1, fmt.Errorf("organisation %q: %w", org, err)}
-			}
 			u := &engine.User{OrgID: o.ID, Username: username, DisplayName: name}
 			if u.DisplayName == "" {
 				u.DisplayName = username
@@ -156,16 +166,12 @@ func newTokenCmd(opts *options) *cobra.Command {
 		Use:   "create",
 		Short: "Create an API token for a user and print it once (only its hash is stored)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd, opts)
+			db, o, err := openOrg(cmd, opts, org)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			ctx := cmd.Context()
-			o, err := db.GetOrganisationByCode(ctx, org)
-			if err != nil {
-				return &exitError{1, fmt.Errorf("organisation %q: %w", org, err)}
-			}
 			u, err := db.GetUserByUsername(ctx, o.ID, username)
 			if err != nil {
 				return &exitError{1, fmt.Errorf("user %q: %w", username, err)}
