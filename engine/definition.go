@@ -162,9 +162,16 @@ type EventDef struct {
 	Pos     string
 	// RolesPos is where the roles are declared, for messages ("" = Pos).
 	RolesPos string
+	// Optional events are never expected of anyone: work queues skip them.
+	Optional bool
 
 	fields map[string]*Field
 }
+
+// Expected reports whether firing the event is work expected of whoever
+// may fire it, for work queues: not optional, not a waiver, and not an
+// exceptional act that needs a reason (withdrawal, suspension, stopping).
+func (ev *EventDef) Expected() bool { return !ev.Optional && ev.Waives == "" && !ev.ReasonRequired }
 
 // SelfLoop reports whether the event stays in its state (recording an
 // opinion, a document, a comment).

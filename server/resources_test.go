@@ -207,3 +207,67 @@ func TestAPI_Directory_CounselAndTokensLifecycle(t *testing.T) {
 		wantProblem(t, e.do(t, req{Method: "GET", Path: "/api/v1/me", User: "member"}), http.StatusUnauthorized, "unauthenticated")
 	})
 }
+
+// Work queues: each user sees the items waiting on them with the action
+// expected and the statutory due date; counsel see their assigned review
+// with the legality-review period (Art. 26).
+func TestAPI_MyTasks_QueuesPerUserWithDueDates(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		a := e.createItem(t) // waits on the secretariat (start_decision)
+		b := e.createItem(t)
+		e.walk(t, b, "record_counsel_opinion") // counsel assigned, review running
+		tasks := func(u string) []map[string]any {
+			r := e.do(t, req{Method: "GET", Path: "/api/v1/me/tasks", User: u})
+			want(t, r, http.StatusOK)
+			var out []map[string]any
+			for _, x := range r.json(t)["tasks"].([]any) {
+				out = append(out, x.(map[string]any))
+			}
+			return out
+		}
+		events := func(task map[string]any) []string {
+			var out []string
+			for _, a := range task["actions"].([]any) {
+				out = append(out, a.(map[string]any)["event"].(string))
+			}
+			return out
+		}
+		itemID := func(task map[string]any) int64 { return int64(task["item"].(map[string]any)["id"].(float64)) }
+		zfb := tasks("zfb")
+		if len(zfb) == 0 || !containsItem(zfb, a, itemID) {
+			t.Fatalf("secretariat queue lacks the new proposal: %v", zfb)
+		}
+		law := tasks("lawyer1")
+		if len(law) != 1 || itemID(law[0]) != b || fmt.Sprint(events(law[0])) != "[record_counsel_opinion]" {
+			t.Fatalf("counsel queue %v", law)
+		}
+		if law[0]["due_on"] != "2026-02-26" {
+			t.Fatalf("counsel due date %v, want 2026-02-26 (7 working days across Spring Festival)", law[0]["due_on"])
+		}
+		if got := tasks("lawyer2"); len(got) != 0 {
+			t.Fatalf("unassigned counsel has tasks: %v", got)
+		}
+		if got := tasks("audit"); len(got) != 0 {
+			t.Fatalf("the auditor changes nothing, so has no tasks: %v", got)
+		}
+		if got := tasks("jtj"); len(got) != 0 {
+			t.Fatalf("another department has tasks: %v", got)
+		}
+		for _, task := range tasks("fgw") {
+			for _, ev := range events(task) {
+				if ev == "withdraw" || ev == "return_to_drafting" {
+					t.Fatalf("exceptional acts are not tasks: %v", task)
+				}
+			}
+		}
+	})
+}
+
+func containsItem(tasks []map[string]any, id int64, itemID func(map[string]any) int64) bool {
+	for _, t := range tasks {
+		if itemID(t) == id {
+			return true
+		}
+	}
+	return false
+}

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 
 	api("POST", "/auth/logout", s.logoutHandler)
 	api("GET", "/me", s.getMe)
+	api("GET", "/me/tasks", s.myTasks)
 
 	api("GET", "/workflows", s.listWorkflows)
 	api("GET", "/workflows/:id", s.getWorkflow)

@@ -33,6 +33,7 @@
 //	    # record: {stage: legality, append: counsel_opinions}  # append one entry instead
 //	    reason: required                        # the request must carry a reason
 //	    waives: public_participation            # a waiver; reason required, kept in record.waivers
+//	    optional: true                          # never listed as expected work in queues
 //	    periods: {start: [comment_period], pause: [], resume: [], extend: [], stop: []}
 //
 // Unknown keys anywhere are errors naming the file and line.
@@ -135,6 +136,8 @@ type yEvent struct {
 	Reason  string            `yaml:"reason"`
 	Waives  string            `yaml:"waives"`
 	Periods yPeriodOps        `yaml:"periods"`
+	// Optional events are never expected work (work queues skip them).
+	Optional bool `yaml:"optional"`
 }
 
 type yPeriod struct {
@@ -302,7 +305,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 			Record:  engine.RecordSpec{Stage: ye.Record.Stage, Append: ye.Record.Append, Set: ye.Record.Set},
 			Waives:  ye.Waives,
 			Periods: engine.PeriodOps(ye.Periods),
-			Pos:     at(path), RolesPos: at(path + ".roles")}
+			Pos:     at(path), RolesPos: at(path + ".roles"), Optional: ye.Optional}
 		for _, r := range ye.Roles {
 			ev.Roles = append(ev.Roles, engine.Role(r))
 		}
