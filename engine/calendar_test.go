@@ -279,3 +279,21 @@ func TestDate_ParseRejectsImpossibleDatesAndRoundTripsJSON(t *testing.T) {
 		t.Error("DaysBetween")
 	}
 }
+
+func TestGroupKey_NearIdenticalTextsShareAGroup(t *testing.T) {
+	same := []string{"建议，增加绿地！", "建议增加绿地", "  建议 增加\t绿地。", "建议增加绿地!!", "建议增加绿地"}
+	for _, s := range same[1:] {
+		if engine.GroupKey(s) != engine.GroupKey(same[0]) {
+			t.Errorf("%q and %q fall in different groups", s, same[0])
+		}
+	}
+	if engine.GroupKey("Add More Parks") != engine.GroupKey("add more parks.") {
+		t.Error("case and punctuation should not split a group")
+	}
+	if engine.GroupKey("建议增加绿地") == engine.GroupKey("建议减少绿地") {
+		t.Error("different opinions share a group")
+	}
+	if len(engine.GroupKey("x")) != 16 {
+		t.Error("group keys are 16 hex digits")
+	}
+}

@@ -120,6 +120,14 @@ type Rule struct {
 type RecordSpec struct {
 	Stage  string
 	Append string
+	// KeyBy, with Append, keeps record[Stage][Append] as a map keyed by the
+	// payload field KeyBy: a later entry for the same key replaces the
+	// earlier one (e.g. one disposition per group of comments).
+	KeyBy string
+	// CountBy names a text or list payload field whose values are counted
+	// in record[Stage][CountIn] by GroupKey, so identical and nearly
+	// identical texts fall in one group (comments, letters).
+	CountBy, CountIn string
 	// Set writes fixed values into record[Stage] (after the payload), e.g. to
 	// clear a flag when an item is sent back.
 	Set map[string]any
@@ -327,8 +335,23 @@ func (d *Definition) Compile() error {
 				add(f.Pos, "event %q: enum field %q has no values", ev.Name, f.Name)
 			}
 		}
-		if ev.Record.Stage == "" && (ev.Record.Append != "" || len(ev.Record.Set) > 0) {
+		if ev.Record.Stage == "" && (ev.Record.Append != "" || len(ev.Record.Set) > 0 || ev.Record.CountBy != "") {
 			add(ev.Pos, "event %q: record needs a stage", ev.Name)
+		}
+		if k := ev.Record.KeyBy; k != "" {
+			if ev.Record.Append == "" {
+				add(ev.Pos, "event %q: record key_by needs append", ev.Name)
+			} else if f := ev.fields[k]; f == nil || !f.Required || (f.Type != FieldText && f.Type != FieldEnum && f.Type != FieldID) {
+				add(ev.Pos, "event %q: record key_by %q must be a required text, enum or id field", ev.Name, k)
+			}
+		}
+		if c := ev.Record.CountBy; c != "" {
+			if f := ev.fields[c]; f == nil || (f.Type != FieldText && f.Type != FieldList) {
+				add(ev.Pos, "event %q: record count_by %q must be a text or list field", ev.Name, c)
+			}
+			if ev.Record.CountIn == "" {
+				add(ev.Pos, "event %q: record count_by needs count_in", ev.Name)
+			}
 		}
 		if ev.Record.Stage != "" {
 			stages[ev.Record.Stage] = true

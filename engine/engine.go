@@ -421,8 +421,17 @@ func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map
 			if reason != "" {
 				entry["reason"] = reason
 			}
-			list, _ := stage[ev.Record.Append].([]any)
-			stage[ev.Record.Append] = append(list, entry)
+			if k := ev.Record.KeyBy; k != "" {
+				m, _ := stage[ev.Record.Append].(map[string]any)
+				if m == nil {
+					m = map[string]any{}
+					stage[ev.Record.Append] = m
+				}
+				m[fmt.Sprint(payload[k])] = entry
+			} else {
+				list, _ := stage[ev.Record.Append].([]any)
+				stage[ev.Record.Append] = append(list, entry)
+			}
 		} else {
 			for k, v := range payload {
 				stage[k] = v
@@ -432,6 +441,31 @@ func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map
 		}
 		for k, v := range ev.Record.Set {
 			stage[k] = v
+		}
+		if c := ev.Record.CountBy; c != "" {
+			counts, _ := stage[ev.Record.CountIn].(map[string]any)
+			if counts == nil {
+				counts = map[string]any{}
+				stage[ev.Record.CountIn] = counts
+			}
+			var texts []string
+			switch v := payload[c].(type) {
+			case string:
+				texts = []string{v}
+			case []any:
+				for _, x := range v {
+					if s, ok := x.(string); ok {
+						texts = append(texts, s)
+					}
+				}
+			}
+			for _, t := range texts {
+				if strings.TrimSpace(t) == "" {
+					continue
+				}
+				k := GroupKey(t)
+				counts[k] = numInt(counts[k]) + 1
+			}
 		}
 	}
 	if ev.Waives != "" {

@@ -28,6 +28,8 @@ type publicItem struct {
 	OpenForInput bool           `json:"open_for_comment"`
 	Consultation map[string]any `json:"consultation,omitempty"`
 	Publication  map[string]any `json:"publication,omitempty"`
+	// Feedback is how the opinions were handled, shown once published.
+	Feedback []publicFeedback `json:"feedback,omitempty"`
 }
 
 // Record keys the public may read.
@@ -176,7 +178,13 @@ func (s *Server) publicGetItem(c echo.Context) error {
 	if !open && !published {
 		return itemNotFound()
 	}
-	return c.JSON(http.StatusOK, s.viewPublic(it, open, published))
+	v := s.viewPublic(it, open, published)
+	if published {
+		if v.Feedback, err = s.feedback(c.Request().Context(), it); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 type publicCommentRequest struct {

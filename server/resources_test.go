@@ -271,3 +271,49 @@ func containsItem(tasks []map[string]any, id int64, itemID func(map[string]any) 
 	}
 	return false
 }
+
+// Opinions (Art. 18): public comments and a CSV import are grouped with
+// their near-duplicates; the period closes only when every group has a
+// disposition; once published, the public sees how opinions were handled.
+func TestAPI_Comments_GroupImportDisposeAndPublicFeedback(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "schedule_hearing")
+		e.on("2026-01-20")
+		for _, c := range []string{"建议，增加绿地！", "建议增加绿地", "补贴标准过高"} {
+			want(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": c}}), http.StatusCreated)
+		}
+		csvBody := "姓名,内容\n王某,补贴标准过高。\n李某,希望尽快实施\n,\n"
+		imp := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/comments/import?channel=letter", id), User: "fgw", Body: []byte(csvBody),
+			Header: map[string]string{"Content-Type": "text/csv"}})
+		want(t, imp, http.StatusOK)
+		if imp.json(t)["imported"] != float64(2) {
+			t.Fatalf("import %s", imp.Body)
+		}
+		wantProblem(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/comments/import?channel=letter", id), User: "fgw", Body: `{}`}),
+			http.StatusUnsupportedMediaType, "unsupported_media_type")
+		r := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/comments", id), User: "fgw"})
+		want(t, r, http.StatusOK)
+		v := r.json(t)
+		if v["total"] != float64(5) || v["undisposed"] != float64(3) {
+			t.Fatalf("comments %s", r.Body)
+		}
+		groups := v["groups"].([]any)
+		for _, g := range groups {
+			gm := g.(map[string]any)
+			e.fire(t, "fgw", id, "dispose_comment_group", map[string]any{"group": gm["group"], "disposition": "partly_adopted", "reason": "已研究吸收"}, "")
+		}
+		v = e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/comments", id), User: "fgw"}).json(t)
+		if v["undisposed"] != float64(0) {
+			t.Fatalf("undisposed after disposing: %v", v["undisposed"])
+		}
+		// The rest of the walk publishes the decision; its feedback is public.
+		e.walkFrom(t, id, "schedule_hearing", "")
+		pub := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d", id)})
+		want(t, pub, http.StatusOK)
+		fb, _ := pub.json(t)["feedback"].([]any)
+		if len(fb) != 3 || strings.Contains(string(pub.Body), "王某") {
+			t.Fatalf("public feedback %s", pub.Body)
+		}
+	})
+}

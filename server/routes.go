@@ -41,6 +41,8 @@ func (s *Server) routes() {
 	api("GET", "/items/:id", s.getItem)
 	api("POST", "/items/:id/events/:event", s.fireEvent)
 	api("GET", "/items/:id/audit", s.getAudit)
+	api("GET", "/items/:id/comments", s.listComments)
+	api("POST", "/items/:id/comments/import", s.importComments)
 	api("GET", "/items/:id/documents", s.listDocuments)
 	api("POST", "/items/:id/documents", s.uploadDocument)
 	api("GET", "/items/:id/documents/:doc", s.downloadDocument)

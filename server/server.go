@@ -155,12 +155,12 @@ func ipExtractor(trusted []string) (echo.IPExtractor, error) {
 	return echo.ExtractIPFromXFFHeader(opts...), nil
 }
 
-// bodyLimit caps request bodies: JSON at BodyLimit, document uploads at
-// DocumentLimit. A larger body is a 413 problem.
+// bodyLimit caps request bodies: JSON at BodyLimit, document uploads and
+// opinion imports at DocumentLimit. A larger body is a 413 problem.
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	json := middleware.BodyLimit(s.cfg.BodyLimit)(next)
 	return func(c echo.Context) error {
-		if c.Path() == "/api/v1/items/:id/documents" && c.Request().Method == http.MethodPost {
+		if (c.Path() == "/api/v1/items/:id/documents" || c.Path() == "/api/v1/items/:id/comments/import") && c.Request().Method == http.MethodPost {
 			r := c.Request()
 			if r.ContentLength > s.cfg.DocumentLimit+1<<20 {
 				return tooLarge()

@@ -31,6 +31,9 @@
 //	        basis: 第十五条
 //	    record: {stage: consultation}          # merge payload into record.consultation
 //	    # record: {stage: legality, append: counsel_opinions}  # append one entry instead
+//	    # record: {stage: consultation, append: dispositions, key_by: group}  # a map entry per payload.group
+//	    # record: {stage: consultation, count_by: content, count_in: comment_groups}
+//	    #   counts payload.content (text or list of texts) by engine.GroupKey, for near-duplicates
 //	    reason: required                        # the request must carry a reason
 //	    waives: public_participation            # a waiver; reason required, kept in record.waivers
 //	    optional: true                          # never listed as expected work in queues
@@ -91,9 +94,12 @@ type yRule struct {
 }
 
 type yRecord struct {
-	Stage  string         `yaml:"stage"`
-	Append string         `yaml:"append"`
-	Set    map[string]any `yaml:"set"`
+	Stage   string         `yaml:"stage"`
+	Append  string         `yaml:"append"`
+	KeyBy   string         `yaml:"key_by"`
+	CountBy string         `yaml:"count_by"`
+	CountIn string         `yaml:"count_in"`
+	Set     map[string]any `yaml:"set"`
 }
 
 type yPeriodOps struct {
@@ -302,7 +308,8 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 	}
 	convert := func(name, path string, ye *yEvent) *engine.EventDef {
 		ev := &engine.EventDef{Name: name, Label: engine.Text{Zh: ye.Zh, En: ye.En}, From: ye.From, To: ye.To, Stay: ye.Stay,
-			Record:  engine.RecordSpec{Stage: ye.Record.Stage, Append: ye.Record.Append, Set: ye.Record.Set},
+			Record: engine.RecordSpec{Stage: ye.Record.Stage, Append: ye.Record.Append, KeyBy: ye.Record.KeyBy,
+				CountBy: ye.Record.CountBy, CountIn: ye.Record.CountIn, Set: ye.Record.Set},
 			Waives:  ye.Waives,
 			Periods: engine.PeriodOps(ye.Periods),
 			Pos:     at(path), RolesPos: at(path + ".roles"), Optional: ye.Optional}

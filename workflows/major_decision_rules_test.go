@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -402,4 +403,58 @@ func TestArt33_ArchivingNeedsCompleteMaterials(t *testing.T) {
 	s := advance(h, id, "archive")
 	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "materials_complete", false), "")
 	wantGuard(t, err, "第三十三条")
+}
+
+// Art. 18: opinions are sorted and studied; the comment period cannot be
+// closed while any opinion, or group of identical opinions, lacks a
+// disposition (adopted, partly adopted, not adopted) with its reason.
+func TestArt18_CommentPeriodCannotCloseWithAnUndisposedComment(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	closing := advance(h, id, "close_comment_period")
+	h.On("2026-01-20")
+	public := engine.Actor{OrgID: Org, Name: "社会公众", Roles: []engine.Role{engine.RolePublic}}
+	for _, c := range []string{"建议，增加绿地！", "建议增加绿地", "  建议 增加 绿地  ", "补贴标准过高"} {
+		h.Fire(id, "submit_public_comment", public, map[string]any{"content": c}, "")
+	}
+	h.Fire(id, "import_comments", Organizer, map[string]any{"channel": "letter", "comments": []any{"补贴标准过高。", "希望尽快实施"}}, "")
+	groups := h.Item(id).Record["consultation"].(map[string]any)["comment_groups"].(map[string]any)
+	if len(groups) != 3 {
+		t.Fatalf("%d groups, want 3 (near-duplicates share one): %v", len(groups), groups)
+	}
+	if n := groups[engine.GroupKey("建议增加绿地")]; fmt.Sprint(n) != "3" {
+		t.Fatalf("the green-space group counts %v, want 3", n)
+	}
+	h.On(closing.On)
+	_, err := h.Try(id, "close_comment_period", Organizer, closing.Payload, "")
+	wantGuard(t, err, "第十八条")
+	_, err = h.Try(id, "dispose_comment_group", Organizer, map[string]any{"group": "0000000000000000", "disposition": "adopted", "reason": "x"}, "")
+	wantGuard(t, err, "第十八条")
+	for k := range groups {
+		h.Fire(id, "dispose_comment_group", Organizer, map[string]any{"group": k, "disposition": "partly_adopted", "reason": "已研究"}, "")
+	}
+	// A later disposition of the same group replaces the earlier one.
+	h.Fire(id, "dispose_comment_group", Organizer, map[string]any{"group": engine.GroupKey("补贴标准过高"), "disposition": "adopted", "reason": "下调补贴"}, "")
+	disp := h.Item(id).Record["consultation"].(map[string]any)["dispositions"].(map[string]any)
+	if len(disp) != 3 || disp[engine.GroupKey("补贴标准过高")].(map[string]any)["disposition"] != "adopted" {
+		t.Fatalf("dispositions %v", disp)
+	}
+	h.Fire(id, "close_comment_period", Organizer, closing.Payload, "")
+	// Closed: the public can no longer comment.
+	_, err = h.Try(id, "submit_public_comment", public, map[string]any{"content": "迟到"}, "")
+	WantCode(t, err, engine.CodeConflict)
+}
+
+// Art. 15: a public comment is taken only while the announced period runs
+// and only when public comment was chosen as a method.
+func TestArt15_PublicCommentsOnlyWithinThePeriod(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "schedule_hearing")
+	public := engine.Actor{OrgID: Org, Name: "社会公众", Roles: []engine.Role{engine.RolePublic}}
+	h.On("2026-02-06")
+	h.Fire(id, "submit_public_comment", public, map[string]any{"content": "最后一天的意见"}, "")
+	h.On("2026-02-07")
+	_, err := h.Try(id, "submit_public_comment", public, map[string]any{"content": "超过期限"}, "")
+	wantGuard(t, err, "第十五条")
 }
