@@ -166,3 +166,35 @@ type UserUpdate struct {
 	Active       *bool
 	PasswordHash *string
 }
+
+// Meeting is an executive (常务会议) or plenary (全体会议) meeting of the
+// government that discusses and decides items (Decree 713 Arts. 29–30).
+type Meeting struct {
+	ID                   int64      `json:"id"`
+	OrgID                int64      `json:"org_id"`
+	Kind                 string     `json:"kind"` // executive or plenary
+	Number               string     `json:"number"`
+	HeldOn               string     `json:"held_on"`
+	MemberUserIDs        []int64    `json:"member_user_ids"`
+	ChiefExecutiveUserID int64      `json:"chief_executive_user_id"`
+	LegalOfficeUserID    int64      `json:"legal_office_user_id,omitempty"`
+	State                string     `json:"state"` // open or closed
+	MinutesSHA256        string     `json:"minutes_sha256"`
+	CreatedBy            string     `json:"created_by"`
+	CreatedAt            time.Time  `json:"created_at"`
+	ClosedAt             *time.Time `json:"closed_at"`
+	// Minutes is the HTML of the minutes once closed (not in lists).
+	Minutes string `json:"-"`
+}
+
+// AgendaEntry is one item on a meeting's agenda: the package it is
+// discussed on and the decision drafted for it until the meeting closes.
+type AgendaEntry struct {
+	MeetingID       int64  `json:"meeting_id"`
+	ItemID          int64  `json:"item_id"`
+	Position        int    `json:"position"`
+	Package         string `json:"-"`
+	PackageSHA256   string `json:"package_sha256"`
+	Decision        string `json:"decision"`
+	DepartureReason string `json:"departure_reason"`
+}

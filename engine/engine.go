@@ -190,6 +190,31 @@ func newAuditEvent(it *Item, seq int, at time.Time, actor Actor, role Role, even
 // legal basis). Then the new state, record and audit event are committed
 // together, or not at all: a concurrent change of the item gives conflict.
 func (e *Engine) Fire(ctx context.Context, id int64, event string, actor Actor, in Input, expectedVersion int) (*Result, error) {
+	tr, err := e.Prepare(ctx, id, event, actor, in, expectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.CommitTransition(ctx, tr.Item, tr.ExpectedVersion, tr.Event); err != nil {
+		return nil, err
+	}
+	return &Result{Item: tr.Item, Event: tr.Event}, nil
+}
+
+// Transition is a checked event not yet committed: the item as it will be
+// and the sealed audit event, valid while the stored item is still at
+// ExpectedVersion.
+type Transition struct {
+	Item            *Item
+	ExpectedVersion int
+	Event           *AuditEvent
+}
+
+// Prepare does everything Fire does except the commit: it loads and checks
+// the item, runs the state machine and the rules, and returns the new item
+// and sealed audit event. Adapters that must commit several transitions
+// (and their own rows) atomically, like closing a meeting, prepare each and
+// commit them together; the store still checks every ExpectedVersion.
+func (e *Engine) Prepare(ctx context.Context, id int64, event string, actor Actor, in Input, expectedVersion int) (*Transition, error) {
 	it, err := e.store.GetItem(ctx, actor.OrgID, id)
 	if err != nil {
 		return nil, err
@@ -257,10 +282,7 @@ func (e *Engine) Fire(ctx context.Context, id int64, event string, actor Actor, 
 		return nil, err
 	}
 	it.Head = aev.Hash
-	if err := e.store.CommitTransition(ctx, it, loaded, aev); err != nil {
-		return nil, err
-	}
-	return &Result{Item: it, Event: aev}, nil
+	return &Transition{Item: it, ExpectedVersion: loaded, Event: aev}, nil
 }
 
 // fsmOutcome translates what fsm.Event returned.

@@ -47,6 +47,15 @@ func (s *Server) routes() {
 	api("POST", "/items/:id/documents", s.uploadDocument)
 	api("GET", "/items/:id/documents/:doc", s.downloadDocument)
 
+	api("GET", "/meetings", s.listMeetings)
+	api("POST", "/meetings", s.createMeeting)
+	api("GET", "/meetings/:id", s.getMeeting)
+	api("POST", "/meetings/:id/agenda", s.addToAgenda)
+	api("POST", "/meetings/:id/agenda/:item/positions", s.recordPosition)
+	api("PUT", "/meetings/:id/agenda/:item/decision", s.setDecision)
+	api("POST", "/meetings/:id/close", s.closeMeeting)
+	api("GET", "/meetings/:id/minutes", s.getMinutes)
+
 	api("GET", "/organisation", s.getOrganisation)
 	api("GET", "/departments", s.listDepartments)
 	api("POST", "/departments", s.createDepartment)

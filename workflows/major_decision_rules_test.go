@@ -458,3 +458,37 @@ func TestArt15_PublicCommentsOnlyWithinThePeriod(t *testing.T) {
 	_, err := h.Try(id, "submit_public_comment", public, map[string]any{"content": "超过期限"}, "")
 	wantGuard(t, err, "第十五条")
 }
+
+// Art. 30¶1: at the meeting the members state their positions fully and
+// the chief executive speaks last; only members of the meeting speak, and
+// only once the item is on an agenda (Art. 25 is checked again then).
+func TestArt30_ChiefExecutiveSpeaksLastAmongTheMeetingsMembers(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	s := advance(h, id, "decide_agree")
+	h.On(s.On)
+	pos := func(member int64, p string) map[string]any {
+		return map[string]any{"member_user_id": member, "position": p}
+	}
+	_, err := h.Try(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
+	wantGuard(t, err, "第三十条第一款") // not on an agenda yet
+	members := []any{ChiefExecutive.UserID, int64(201), int64(202)}
+	agenda := map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "2026年第3次常务会议", "meeting_on": s.On,
+		"member_user_ids": members, "chief_executive_user_id": ChiefExecutive.UserID, "package_sha256": SHA("会议材料")}
+	_, err = h.Try(id, "place_on_agenda", Secretariat, with(agenda, "chief_executive_user_id", int64(999)), "")
+	wantGuard(t, err, "第三十条第一款")
+	h.Fire(id, "place_on_agenda", Secretariat, agenda, "")
+	_, err = h.Try(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
+	wantGuard(t, err, "第三十条第一款") // others have not spoken
+	_, err = h.Try(id, "record_position", Secretariat, pos(303, "agree"), "")
+	wantGuard(t, err, "第三十条第一款") // not a member
+	h.Fire(id, "record_position", Secretariat, pos(201, "agree"), "")
+	h.Fire(id, "record_position", Secretariat, pos(202, "disagree"), "")
+	h.Fire(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
+	_, err = h.Try(id, "record_position", Secretariat, pos(201, "abstain"), "")
+	wantGuard(t, err, "第三十条第一款") // nobody speaks after the chief executive
+	positions := h.Item(id).Record["meeting"].(map[string]any)["positions"].(map[string]any)
+	if len(positions) != 3 || positions["202"].(map[string]any)["position"] != "disagree" {
+		t.Fatalf("positions %v", positions)
+	}
+}

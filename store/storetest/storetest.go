@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"accounts/update_user_ends_sessions", testUpdateUser},
 		{"idempotency/claim_complete_replay_release", testIdempotency},
 		{"documents/store_list_and_read_back", testDocuments},
+		{"meetings/close_applies_all_decisions_or_none", testMeetingCloseAtomic},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -716,5 +717,103 @@ func testDocuments(t *testing.T, db *store.DB) {
 	bad.OrgID = enginetest.OtherOrg
 	if err := db.CreateDocument(ctx, &bad); engine.ErrorCode(err) != engine.CodeNotFound {
 		t.Fatalf("document on another organisation's item: %v", err)
+	}
+}
+
+// Decree 713 Art. 30 and the API issue: closing a meeting applies every
+// agenda item's decision at once; when one item's transition cannot be
+// committed (it changed meanwhile), nothing changes — no item moves, no
+// minutes are stored, the meeting stays open.
+func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	walk := scenario.MajorDecision(cast())
+	var ids []int64
+	for range 2 {
+		it := newItem(h)
+		for _, s := range walk {
+			if s.Event == "decide_agree" {
+				break
+			}
+			h.On(s.On)
+			h.Fire(it.ID, s.Event, s.Actor, s.Payload, s.Reason)
+		}
+		ids = append(ids, it.ID)
+	}
+	m := &engine.Meeting{OrgID: enginetest.Org, Kind: "executive", Number: "第1次常务会议", HeldOn: "2026-03-03",
+		MemberUserIDs: []int64{enginetest.ChiefExecutive.UserID, 301}, ChiefExecutiveUserID: enginetest.ChiefExecutive.UserID,
+		CreatedBy: "user:103", CreatedAt: time.Now()}
+	if err := db.CreateMeeting(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateMeeting(ctx, &engine.Meeting{OrgID: enginetest.Org, Kind: "executive", Number: "第1次常务会议", HeldOn: "2026-03-03",
+		CreatedBy: "x", CreatedAt: time.Now()}); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Fatalf("duplicate meeting number: %v", err)
+	}
+	agenda := map[string]any{"meeting_id": m.ID, "meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn,
+		"member_user_ids": []any{enginetest.ChiefExecutive.UserID, int64(301)}, "chief_executive_user_id": enginetest.ChiefExecutive.UserID,
+		"package_sha256": scenario.SHA("package")}
+	for _, id := range ids {
+		tr, err := h.Engine.Prepare(ctx, id, "place_on_agenda", enginetest.Secretariat, engine.Input{Payload: agenda}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddToAgenda(ctx, enginetest.Org, tr, engine.AgendaEntry{MeetingID: m.ID, ItemID: id, Package: "{}", PackageSHA256: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SetAgendaDecision(ctx, enginetest.Org, m.ID, ids[0], "agree", ""); err != nil {
+		t.Fatal(err)
+	}
+	decide := func(id int64) *engine.Transition {
+		tr, err := h.Engine.Prepare(ctx, id, "decide_agree", enginetest.Secretariat, engine.Input{Payload: map[string]any{
+			"meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn, "majority_view": "agree", "minutes_sha256": scenario.SHA("minutes")}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	trs := []*engine.Transition{decide(ids[0]), decide(ids[1])}
+	// The second item moves on before the meeting closes.
+	h.Fire(ids[1], "place_on_agenda", enginetest.Secretariat, agenda, "")
+	before := [2]*engine.Item{h.Item(ids[0]), h.Item(ids[1])}
+	doc := func(id int64) *engine.Document {
+		return &engine.Document{OrgID: enginetest.Org, ItemID: id, Kind: "minutes", Filename: "m.html", ContentType: "text/html", Content: []byte("<p>纪要</p>"), SHA256: "s", UploadedBy: "x"}
+	}
+	err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", "s", []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now())
+	if engine.ErrorCode(err) != engine.CodeConflict {
+		t.Fatalf("close with a stale item: %v, want conflict", err)
+	}
+	for i, id := range ids {
+		if got := h.Item(id); got.State != "awaiting_meeting" || got.Version != before[i].Version {
+			t.Fatalf("item %d changed by a failed close: %s v%d", id, got.State, got.Version)
+		}
+		if ds, _ := db.ListDocuments(ctx, enginetest.Org, id); len(ds) != 0 {
+			t.Fatalf("minutes stored by a failed close")
+		}
+	}
+	got, agendaRows, err := db.GetMeeting(ctx, enginetest.Org, m.ID)
+	if err != nil || got.State != "open" || len(agendaRows) != 2 || agendaRows[0].Decision != "agree" {
+		t.Fatalf("meeting after a failed close: %+v %+v %v", got, agendaRows, err)
+	}
+	// Prepared afresh, the close goes through, all at once.
+	trs = []*engine.Transition{decide(ids[0]), decide(ids[1])}
+	if err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", "s", []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if got := h.Item(id); got.State != "decided" {
+			t.Fatalf("item %d is %s", id, got.State)
+		}
+	}
+	got, _, _ = db.GetMeeting(ctx, enginetest.Org, m.ID)
+	if got.State != "closed" || got.Minutes != "<p>纪要</p>" || got.ClosedAt == nil {
+		t.Fatalf("closed meeting %+v", got)
+	}
+	if err := db.SetAgendaDecision(ctx, enginetest.Org, m.ID, ids[0], "disagree", "x"); engine.ErrorCode(err) != engine.CodeConflict {
+		t.Fatalf("a closed meeting changed: %v", err)
+	}
+	h.Verify()
+	if ms, err := db.ListMeetings(ctx, enginetest.Org); err != nil || len(ms) != 1 {
+		t.Fatalf("list meetings: %v %v", ms, err)
 	}
 }

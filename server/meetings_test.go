@@ -1,0 +1,123 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/juece/juece/engine"
+)
+
+// The executive meeting (Arts. 29–30): two items pass the gate onto the
+// agenda with packages built from their records; members state positions
+// with the chief executive last; on one item the chief executive departs
+// from the majority, which needs a reason; the other is postponed. Closing
+// applies both decisions, writes minutes naming each dissent, and locks
+// the meeting; every chain verifies.
+func TestAPI_Meeting_AgendaPositionsDecisionsAndClosing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		for _, name := range []string{"member2", "member3"} {
+			u := &engine.User{OrgID: e.org, Username: name, DisplayName: name + "委员", PasswordHash: "x", Roles: []engine.Role{engine.RoleMember}}
+			if _, err := e.db.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			e.users[name] = &account{user: u}
+		}
+		a, b, c := e.createItem(t), e.createItem(t), e.createItem(t)
+		e.walk(t, a, "decide_agree")
+		e.walk(t, b, "decide_agree")
+		id := func(u string) int64 { return e.users[u].user.ID }
+		members := []int64{id("quzhang"), id("member"), id("member2"), id("member3")}
+		r := e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: "zfb", Body: map[string]any{"kind": "executive", "number": "2026年第3次常务会议",
+			"held_on": "2026-03-03", "member_user_ids": members, "chief_executive_user_id": id("quzhang")}})
+		want(t, r, http.StatusCreated)
+		mid := int64(r.json(t)["id"].(float64))
+		base := fmt.Sprintf("/api/v1/meetings/%d", mid)
+		// Only the secretariat creates meetings; the chief executive must be a member.
+		wantProblem(t, e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: "fgw", Body: map[string]any{"kind": "executive", "number": "x",
+			"held_on": "2026-03-03", "member_user_ids": members, "chief_executive_user_id": id("quzhang")}}), http.StatusForbidden, "forbidden")
+		wantProblem(t, e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: "zfb", Body: map[string]any{"kind": "executive", "number": "y",
+			"held_on": "2026-03-03", "member_user_ids": members[1:], "chief_executive_user_id": id("quzhang")}}), http.StatusUnprocessableEntity, "invalid")
+
+		for _, it := range []int64{a, b} {
+			want(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: "zfb", Body: map[string]any{"item_id": it}}), http.StatusCreated)
+		}
+		// An item still in drafting cannot go on the agenda (Art. 25).
+		wantProblem(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: "zfb", Body: map[string]any{"item_id": c}}), http.StatusConflict, "conflict")
+		pos := func(item int64, member, position string) *resp {
+			return e.do(t, req{Method: "POST", Path: fmt.Sprintf("%s/agenda/%d/positions", base, item), User: "zfb",
+				Body: map[string]any{"member_user_id": id(member), "position": position, "remarks": member + "的发言"}})
+		}
+		// The chief executive speaks last (Art. 30¶1).
+		wantProblem(t, pos(a, "quzhang", "agree"), http.StatusConflict, "guard_failed")
+		want(t, pos(a, "member", "disagree"), http.StatusOK)
+		want(t, pos(a, "member2", "disagree"), http.StatusOK)
+		want(t, pos(a, "member3", "agree"), http.StatusOK)
+		want(t, pos(a, "quzhang", "agree"), http.StatusOK)
+		for _, m := range []string{"member", "member2", "member3", "quzhang"} {
+			want(t, pos(b, m, "agree"), http.StatusOK)
+		}
+		decide := func(item int64, decision, reason string) *resp {
+			return e.do(t, req{Method: "PUT", Path: fmt.Sprintf("%s/agenda/%d/decision", base, item), User: "quzhang",
+				Body: map[string]any{"decision": decision, "departure_reason": reason}})
+		}
+		// Departing from the majority needs the reason (Art. 30¶2).
+		p := wantProblem(t, decide(a, "agree", ""), http.StatusConflict, "guard_failed")
+		if !strings.Contains(p["basis"].(string), "第三十条第二款") {
+			t.Fatalf("basis %v", p["basis"])
+		}
+		want(t, decide(a, "agree", "民生急需，风险可控，资金已落实"), http.StatusOK)
+		want(t, decide(b, "postpone", "待财政评审后再议"), http.StatusOK)
+
+		got := e.do(t, req{Method: "GET", Path: base, User: "member"})
+		want(t, got, http.StatusOK)
+		agenda := got.json(t)["agenda"].([]any)
+		first := agenda[0].(map[string]any)
+		if first["majority"] != "disagree" || len(first["positions"].([]any)) != 4 {
+			t.Fatalf("agenda entry %v", first)
+		}
+		if pkg := first["package"].(map[string]any); pkg["legality"].(map[string]any)["outcome"] != "lawful" || pkg["draft"].(map[string]any)["draft_sha256"] == nil {
+			t.Fatalf("package lacks the legality opinion or the draft: %v", pkg)
+		}
+
+		closed := e.do(t, req{Method: "POST", Path: base + "/close", User: "zfb"})
+		want(t, closed, http.StatusOK)
+		if closed.json(t)["state"] != "closed" {
+			t.Fatalf("meeting %s", closed.Body)
+		}
+		for it, state := range map[int64]string{a: "decided", b: "postponed"} {
+			r := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d", it), User: "audit"})
+			if got := r.json(t)["state"].(map[string]any)["name"]; got != state {
+				t.Fatalf("item %d is %v, want %s", it, got, state)
+			}
+			au := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/audit", it), User: "audit"}).json(t)
+			if au["verification"].(map[string]any)["ok"] != true {
+				t.Fatalf("chain of %d broken", it)
+			}
+		}
+		min := e.do(t, req{Method: "GET", Path: base + "/minutes", User: "audit"})
+		want(t, min, http.StatusOK)
+		html := string(min.Body)
+		for _, s := range []string{"member：不同意", "member2委员：不同意", "民生急需，风险可控，资金已落实", "暂缓"} {
+			if !strings.Contains(html, s) {
+				t.Errorf("minutes lack %q", s)
+			}
+		}
+		rec := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d", a), User: "audit"}).json(t)["record"].(map[string]any)["meeting"].(map[string]any)
+		if rec["minutes_sha256"] != min.Header.Get("X-Content-SHA256") || fmt.Sprint(rec["dissent"]) == "[]" {
+			t.Fatalf("decision event lacks the minutes hash or the dissent: %v", rec)
+		}
+		docs := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/documents", a), User: "audit"}).json(t)["documents"].([]any)
+		if len(docs) != 1 || docs[0].(map[string]any)["kind"] != "minutes" {
+			t.Fatalf("minutes not attached: %v", docs)
+		}
+		// A closed meeting is locked.
+		wantProblem(t, e.do(t, req{Method: "POST", Path: base + "/close", User: "zfb"}), http.StatusConflict, "conflict")
+		wantProblem(t, decide(a, "disagree", "x"), http.StatusConflict, "conflict")
+		// Readers: the auditor reads, an organizer may not.
+		want(t, e.do(t, req{Method: "GET", Path: "/api/v1/meetings", User: "audit"}), http.StatusOK)
+		wantProblem(t, e.do(t, req{Method: "GET", Path: "/api/v1/meetings", User: "fgw"}), http.StatusForbidden, "forbidden")
+	})
+}
