@@ -138,8 +138,11 @@ func insertEvent(ctx context.Context, tx *sqlx.Tx, ev *engine.AuditEvent) error 
 // GetItem implements engine.Store.
 func (db *DB) GetItem(ctx context.Context, org, id int64) (*engine.Item, error) {
 	var r itemRow
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+itemColumns+`
-		FROM items i JOIN organisations o ON o.id = i.org_id WHERE i.id = ? AND i.org_id = ?`), id, org)
+	st, err := db.prepared(ctx, db.getItemQuery())
+	if err != nil {
+		return nil, err
+	}
+	err = st.GetContext(ctx, &r, id, org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, itemNotFound()
 	}
@@ -147,6 +150,11 @@ func (db *DB) GetItem(ctx context.Context, org, id int64) (*engine.Item, error) 
 		return nil, translate(err)
 	}
 	return r.item()
+}
+
+func (db *DB) getItemQuery() string {
+	return db.x.Rebind(`SELECT ` + itemColumns + `
+		FROM items i JOIN organisations o ON o.id = i.org_id WHERE i.id = ? AND i.org_id = ?`)
 }
 
 // commitPG is the whole transition as one statement: the version-checked
@@ -170,7 +178,11 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 	}
 	var n int64
 	if db.dialect == Postgres {
-		res, err := db.x.ExecContext(ctx, commitPG, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
+		st, err := db.prepared(ctx, commitPG)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
 			it.ID, it.OrgID, expectedVersion,
 			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash,
 			nullStr(it.DueOn), assigneesColumn(it))
