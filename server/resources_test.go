@@ -317,3 +317,35 @@ func TestAPI_Comments_GroupImportDisposeAndPublicFeedback(t *testing.T) {
 		}
 	})
 }
+
+// Art. 26: the legality-review package is derived from the record — the
+// current draft, its legal basis and the procedures performed — and
+// submitted without retyping.
+func TestAPI_LegalityReview_PackageDerivedFromTheRecord(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "submit_legality_review")
+		r := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/legality-review", id), User: "fgw"})
+		want(t, r, http.StatusOK)
+		pkg := r.json(t)
+		acc := pkg["procedures_account"].(string)
+		for _, s := range []string{"公众参与", "听证会", "专家论证：周教授", "风险评估：社会稳定风险评估中心，结论：风险可控", "征求部门意见：住建局"} {
+			if !strings.Contains(acc, s) {
+				t.Errorf("procedures account lacks %q: %s", s, acc)
+			}
+		}
+		if pkg["draft_sha256"] != scenario.DraftV1 {
+			t.Fatalf("draft %v", pkg["draft_sha256"])
+		}
+		want(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/legality-review", id), User: "jtj"}), http.StatusNotFound)
+		s := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/items/%d/legality-review", id), User: "fgw"})
+		want(t, s, http.StatusOK)
+		if st := s.json(t)["state"].(map[string]any)["name"]; st != "legality_review" {
+			t.Fatalf("state %v", st)
+		}
+		it, _ := e.db.GetItem(t.Context(), e.org, id)
+		if got := it.Record["legality"].(map[string]any)["procedures_account"]; got != acc {
+			t.Fatalf("submitted account %v", got)
+		}
+	})
+}

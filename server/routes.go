@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	api("POST", "/items/:id/events/:event", s.fireEvent)
 	api("GET", "/items/:id/audit", s.getAudit)
 	api("GET", "/items/:id/comments", s.listComments)
+	api("GET", "/items/:id/legality-review", s.getReviewPackage)
+	api("POST", "/items/:id/legality-review", s.submitReview)
 	api("POST", "/items/:id/comments/import", s.importComments)
 	api("GET", "/items/:id/documents", s.listDocuments)
 	api("POST", "/items/:id/documents", s.uploadDocument)
