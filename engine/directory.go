@@ -170,12 +170,15 @@ type UserUpdate struct {
 // Meeting is an executive (常务会议) or plenary (全体会议) meeting of the
 // government that discusses and decides items (Decree 713 Arts. 29–30).
 type Meeting struct {
-	ID                   int64      `json:"id"`
-	OrgID                int64      `json:"org_id"`
-	Kind                 string     `json:"kind"` // executive or plenary
-	Number               string     `json:"number"`
-	HeldOn               string     `json:"held_on"`
-	MemberUserIDs        []int64    `json:"member_user_ids"`
+	ID            int64   `json:"id"`
+	OrgID         int64   `json:"org_id"`
+	Kind          string  `json:"kind"` // executive or plenary
+	Number        string  `json:"number"`
+	HeldOn        string  `json:"held_on"`
+	MemberUserIDs []int64 `json:"member_user_ids"`
+	// PresentUserIDs are the members recorded as attending; empty until
+	// the secretariat records attendance.
+	PresentUserIDs       []int64    `json:"present_user_ids"`
 	ChiefExecutiveUserID int64      `json:"chief_executive_user_id"`
 	LegalOfficeUserID    int64      `json:"legal_office_user_id,omitempty"`
 	State                string     `json:"state"` // open or closed

@@ -35,6 +35,7 @@ type MeetingBackend interface {
 	ListMeetings(ctx context.Context, org int64) ([]*engine.Meeting, error)
 	AddToAgenda(ctx context.Context, org int64, tr *engine.Transition, e engine.AgendaEntry) error
 	SetAgendaDecision(ctx context.Context, org, meeting, item int64, decision, reason string) error
+	SetAttendance(ctx context.Context, org, meeting int64, present []int64) error
 	CloseMeeting(ctx context.Context, org, meeting int64, trs []*engine.Transition, minutes, minutesSHA string, docs []*engine.Document, at time.Time) error
 }
 
@@ -114,7 +115,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 		}
 	}
 	m := &engine.Meeting{OrgID: p.User.OrgID, Kind: req.Kind, Number: strings.TrimSpace(req.Number), HeldOn: req.HeldOn,
-		MemberUserIDs: req.MemberUserIDs, ChiefExecutiveUserID: req.ChiefExecutiveUserID, LegalOfficeUserID: req.LegalOfficeUserID,
+		MemberUserIDs: req.MemberUserIDs, PresentUserIDs: []int64{}, ChiefExecutiveUserID: req.ChiefExecutiveUserID, LegalOfficeUserID: req.LegalOfficeUserID,
 		CreatedBy: p.Actor.Ref(), CreatedAt: s.eng.Now()}
 	if err := s.meetings().CreateMeeting(ctx, m); err != nil {
 		return err
@@ -376,6 +377,42 @@ func agendaItem(c echo.Context, agenda []engine.AgendaEntry) (*engine.AgendaEntr
 	return nil, engine.Errorz(engine.CodeNotFound, "该事项不在会议议程上", "the item is not on this meeting's agenda")
 }
 
+type attendanceRequest struct {
+	PresentUserIDs []int64 `json:"present_user_ids"`
+}
+
+// setAttendance records which members attend; only they may then state
+// positions, and the chief executive must be among them to decide.
+func (s *Server) setAttendance(c echo.Context) error {
+	p, m, _, err := s.loadMeeting(c)
+	if err != nil {
+		return err
+	}
+	if err := requireRole(p, engine.RoleSecretariat); err != nil {
+		return err
+	}
+	var req attendanceRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, id := range req.PresentUserIDs {
+		if !slices.Contains(m.MemberUserIDs, id) || seen[id] {
+			return &engine.Error{Code: engine.CodeInvalid, Field: "present_user_ids", MessageZh: fmt.Sprintf("用户 %d 不是本次会议的组成人员或重复", id),
+				Message: fmt.Sprintf("user %d is not a member of this meeting, or is listed twice", id)}
+		}
+		seen[id] = true
+	}
+	if !seen[m.ChiefExecutiveUserID] {
+		return &engine.Error{Code: engine.CodeInvalid, Field: "present_user_ids", MessageZh: "行政首长应当出席并主持会议",
+			Message: "the chief executive must attend and chair the meeting"}
+	}
+	if err := s.meetings().SetAttendance(c.Request().Context(), p.User.OrgID, m.ID, req.PresentUserIDs); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"meeting_id": m.ID, "present_user_ids": req.PresentUserIDs})
+}
+
 type positionRequest struct {
 	MemberUserID int64  `json:"member_user_id"`
 	Position     string `json:"position"`
@@ -403,6 +440,10 @@ func (s *Server) recordPosition(c echo.Context) error {
 	var req positionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
+	}
+	if len(m.PresentUserIDs) > 0 && !slices.Contains(m.PresentUserIDs, req.MemberUserID) {
+		return &engine.Error{Code: engine.CodeGuardFailed, Field: "member_user_id", MessageZh: "该组成人员未出席本次会议",
+			Message: "the member is not recorded as attending", Basis: "《重大行政决策程序暂行条例》第三十条第一款"}
 	}
 	ctx := c.Request().Context()
 	it, err := s.eng.Store().GetItem(ctx, p.User.OrgID, a.ItemID)
@@ -607,7 +648,8 @@ var minutesTmpl = template.Must(template.New("minutes").Funcs(template.FuncMap{
 <body>
 <h1>{{.M.Number}}会议纪要</h1>
 <p>会议类型：{{if eq .M.Kind "executive"}}常务会议{{else}}全体会议{{end}}；日期：{{.M.HeldOn}}</p>
-<p>出席：{{range $i, $id := .M.MemberUserIDs}}{{if $i}}、{{end}}{{name $.Names $id}}{{end}}</p>
+<p>组成人员：{{range $i, $id := .M.MemberUserIDs}}{{if $i}}、{{end}}{{name $.Names $id}}{{end}}</p>
+{{if .M.PresentUserIDs}}<p>出席：{{range $i, $id := .M.PresentUserIDs}}{{if $i}}、{{end}}{{name $.Names $id}}{{end}}</p>{{end}}
 {{range $n, $a := .Agenda}}
 <section>
 <h2>议题{{inc $n}}：{{$a.Title}}</h2>

@@ -44,6 +44,10 @@ func TestAPI_Meeting_AgendaPositionsDecisionsAndClosing(t *testing.T) {
 		for _, it := range []int64{a, b} {
 			want(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: "zfb", Body: map[string]any{"item_id": it}}), http.StatusCreated)
 		}
+		// Attendance: the chief executive must attend; outsiders cannot.
+		wantProblem(t, e.do(t, req{Method: "PUT", Path: base + "/attendance", User: "zfb", Body: map[string]any{"present_user_ids": members[1:]}}), http.StatusUnprocessableEntity, "invalid")
+		wantProblem(t, e.do(t, req{Method: "PUT", Path: base + "/attendance", User: "zfb", Body: map[string]any{"present_user_ids": []int64{id("quzhang"), id("fgw")}}}), http.StatusUnprocessableEntity, "invalid")
+		want(t, e.do(t, req{Method: "PUT", Path: base + "/attendance", User: "zfb", Body: map[string]any{"present_user_ids": members}}), http.StatusOK)
 		// An item still in drafting cannot go on the agenda (Art. 25).
 		wantProblem(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: "zfb", Body: map[string]any{"item_id": c}}), http.StatusConflict, "conflict")
 		pos := func(item int64, member, position string) *resp {

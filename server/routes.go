@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	api("POST", "/meetings", s.createMeeting)
 	api("GET", "/meetings/:id", s.getMeeting)
 	api("POST", "/meetings/:id/agenda", s.addToAgenda)
+	api("PUT", "/meetings/:id/attendance", s.setAttendance)
 	api("POST", "/meetings/:id/agenda/:item/positions", s.recordPosition)
 	api("PUT", "/meetings/:id/agenda/:item/decision", s.setDecision)
 	api("POST", "/meetings/:id/close", s.closeMeeting)

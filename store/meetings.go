@@ -51,6 +51,7 @@ type meetingRow struct {
 	Number    string        `db:"number"`
 	HeldOn    string        `db:"held_on"`
 	Members   string        `db:"member_user_ids"`
+	Present   string        `db:"present_user_ids"`
 	Chief     int64         `db:"chief_executive_user_id"`
 	Legal     sql.NullInt64 `db:"legal_office_user_id"`
 	State     string        `db:"state"`
@@ -61,11 +62,11 @@ type meetingRow struct {
 	ClosedAt  dbTime        `db:"closed_at"`
 }
 
-const meetingColumns = `id, org_id, kind, number, CAST(held_on AS TEXT) AS held_on, member_user_ids, chief_executive_user_id,
+const meetingColumns = `id, org_id, kind, number, CAST(held_on AS TEXT) AS held_on, member_user_ids, present_user_ids, chief_executive_user_id,
 	legal_office_user_id, state, minutes, minutes_sha256, created_by, created_at, closed_at`
 
 func (r *meetingRow) meeting() *engine.Meeting {
-	return &engine.Meeting{ID: r.ID, OrgID: r.OrgID, Kind: r.Kind, Number: r.Number, HeldOn: r.HeldOn, MemberUserIDs: textIDs(r.Members),
+	return &engine.Meeting{ID: r.ID, OrgID: r.OrgID, Kind: r.Kind, Number: r.Number, HeldOn: r.HeldOn, MemberUserIDs: textIDs(r.Members), PresentUserIDs: textIDs(r.Present),
 		ChiefExecutiveUserID: r.Chief, LegalOfficeUserID: r.Legal.Int64, State: r.State, Minutes: r.Minutes, MinutesSHA256: r.MinSHA,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.Time, ClosedAt: optTime(r.ClosedAt)}
 }
@@ -176,6 +177,17 @@ func (db *DB) AddToAgenda(ctx context.Context, org int64, tr *engine.Transition,
 			return translate(err)
 		}
 		return db.commitInTx(ctx, tx, tr)
+	})
+}
+
+// SetAttendance records which members attended an open meeting.
+func (db *DB) SetAttendance(ctx context.Context, org, meeting int64, present []int64) error {
+	return db.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.lockOpenMeeting(ctx, tx, org, meeting); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE meetings SET present_user_ids = ? WHERE org_id = ? AND id = ?`), idsText(present), org, meeting)
+		return translate(err)
 	})
 }
 
