@@ -242,8 +242,11 @@ func (s *Server) publicComment(c echo.Context) error {
 	if req.Contact != "" {
 		payload["contact"] = strings.TrimSpace(req.Contact)
 	}
-	// Staff and other commenters move the item's version; a comment is
-	// never lost to that race: retry on conflict.
+	// Comments to one item are taken one at a time in this replica (they
+	// all move the item's version); staff and other replicas can still
+	// race, so a conflict is retried: an acknowledged comment is stored.
+	unlock := s.itemLocks.lock(it.ID)
+	defer unlock()
 	var res *engine.Result
 	for attempt := 0; ; attempt++ {
 		res, err = s.eng.Fire(ctx, it.ID, evName, publicActor(org.ID), engine.Input{Payload: payload}, 0)

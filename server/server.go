@@ -49,14 +49,16 @@ type Config struct {
 // Server is the configured HTTP server; it is an http.Handler.
 type Server struct {
 	*echo.Echo
-	cfg     Config
-	eng     *engine.Engine
-	db      Backend
-	log     *slog.Logger
-	spec    *apiSpec
-	login   *limiter
-	public  *limiter
-	metrics *metrics
+	cfg    Config
+	eng    *engine.Engine
+	db     Backend
+	log    *slog.Logger
+	spec   *apiSpec
+	login  *limiter
+	public *limiter
+	// itemLocks serialises public comments per item.
+	itemLocks keyedMutex
+	metrics   *metrics
 }
 
 // New builds the server. It returns an error when the configuration is

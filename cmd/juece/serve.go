@@ -19,6 +19,7 @@ import (
 
 func newServeCmd(opts *options) *cobra.Command {
 	var addr, trusted string
+	var loginRate, publicRate int
 	var demo, secure bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -43,7 +44,8 @@ func newServeCmd(opts *options) *cobra.Command {
 			if trusted != "" {
 				proxies = strings.Split(trusted, ",")
 			}
-			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Logger: log, TrustedProxies: proxies, SecureCookies: secure})
+			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
+				LoginRate: loginRate, PublicRate: publicRate})
 			if err != nil {
 				return err
 			}
@@ -72,6 +74,8 @@ func newServeCmd(opts *options) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", envOr("JUECE_ADDR", "127.0.0.1:8080"), "listen address (env JUECE_ADDR)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "fill an empty database with a demo government and print the demo logins")
 	cmd.Flags().StringVar(&trusted, "trusted-proxies", envOr("JUECE_TRUSTED_PROXIES", ""), "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is trusted (env JUECE_TRUSTED_PROXIES)")
+	cmd.Flags().IntVar(&loginRate, "login-rate", 10, "login attempts per minute per client address and per account")
+	cmd.Flags().IntVar(&publicRate, "public-rate", 30, "public comments per minute per client address")
 	cmd.Flags().BoolVar(&secure, "secure-cookies", envOr("JUECE_SECURE_COOKIES", "") == "true", "mark session cookies Secure (behind HTTPS; env JUECE_SECURE_COOKIES=true)")
 	return cmd
 }
