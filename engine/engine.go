@@ -219,6 +219,32 @@ func (e *Engine) Prepare(ctx context.Context, id int64, event string, actor Acto
 	if err != nil {
 		return nil, err
 	}
+	return e.PrepareLoaded(it, event, actor, in, expectedVersion)
+}
+
+// FireLoaded is Fire for an item the caller has just read from the store
+// (an HTTP handler that loaded it to check the caller's scope), saving a
+// second read. The item must not be shared: the engine changes it. The
+// commit still checks the stored version, so a stale item only ever
+// yields conflict.
+func (e *Engine) FireLoaded(ctx context.Context, it *Item, event string, actor Actor, in Input, expectedVersion int) (*Result, error) {
+	tr, err := e.PrepareLoaded(it, event, actor, in, expectedVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.CommitTransition(ctx, tr.Item, tr.ExpectedVersion, tr.Event); err != nil {
+		return nil, err
+	}
+	return &Result{Item: tr.Item, Event: tr.Event}, nil
+}
+
+// PrepareLoaded is Prepare for an item already read from the store (see
+// FireLoaded).
+func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, expectedVersion int) (*Transition, error) {
+	if it.OrgID != actor.OrgID {
+		return nil, Errorz(CodeNotFound, "事项不存在", "no such item")
+	}
+	ctx := context.Background()
 	if expectedVersion > 0 && it.Version != expectedVersion {
 		return nil, &Error{Code: CodeConflict,
 			MessageZh: fmt.Sprintf("事项已被他人修改（当前版本%d，请求基于版本%d），请刷新后重试", it.Version, expectedVersion),

@@ -173,7 +173,7 @@ func (s *Server) fireEvent(c echo.Context) error {
 	if expected == 0 {
 		expected = it.Version
 	}
-	res, err := s.eng.Fire(c.Request().Context(), it.ID, c.Param("event"), p.Actor, engine.Input{Payload: req.Payload, Reason: req.Reason}, expected)
+	res, err := s.eng.FireLoaded(c.Request().Context(), it, c.Param("event"), p.Actor, engine.Input{Payload: req.Payload, Reason: req.Reason}, expected)
 	if err != nil {
 		return err
 	}

@@ -18,41 +18,27 @@ import (
 func (db *DB) ListUsers(ctx context.Context, org, after int64, limit int) ([]*engine.User, error) {
 	limit = clampLimit(limit)
 	var rows []userRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, org_id, username, display_name, password_hash, department_id, active, created_at
-		FROM users WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`), org, after, limit)
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, org_id, username, display_name, password_hash, department_id, active, created_at,
+		`+db.rolesOf("users.id")+` AS roles FROM users WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`), org, after, limit)
 	if err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*engine.User, len(rows))
-	ids := make([]any, len(rows))
-	byID := map[int64]*engine.User{}
-	for i, r := range rows {
-		u := r.user()
-		out[i], ids[i], byID[u.ID] = u, u.ID, u
-	}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	q, args, err := sqlx.In(`SELECT user_id, role FROM user_roles WHERE org_id = ? AND user_id IN (?) ORDER BY role`, org, ids)
-	if err != nil {
-		return nil, engine.Internal(err)
-	}
-	var roles []struct {
-		UserID int64  `db:"user_id"`
-		Role   string `db:"role"`
-	}
-	if err := db.x.SelectContext(ctx, &roles, db.x.Rebind(q), args...); err != nil {
-		return nil, translate(err)
-	}
-	for _, r := range roles {
-		byID[r.UserID].Roles = append(byID[r.UserID].Roles, engine.Role(r.Role))
+	for i := range rows {
+		out[i] = rows[i].user()
 	}
 	return out, nil
 }
 
 func (r *userRow) user() *engine.User {
-	return &engine.User{ID: r.ID, OrgID: r.OrgID, Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
+	u := &engine.User{ID: r.ID, OrgID: r.OrgID, Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
 		DepartmentID: r.DepartmentID.Int64, Active: r.Active, CreatedAt: r.CreatedAt.Time, Roles: []engine.Role{}}
+	for _, role := range strings.Split(r.Roles, ",") {
+		if role != "" {
+			u.Roles = append(u.Roles, engine.Role(role))
+		}
+	}
+	return u
 }
 
 // UserUpdate is engine.UserUpdate.
@@ -263,8 +249,19 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *engine.APIToken) error {
 // user, provided it is neither revoked nor expired at now, and records its
 // use. Any failure is unauthenticated, without saying which.
 func (db *DB) AuthenticateToken(ctx context.Context, hash []byte, now time.Time) (*engine.APIToken, *engine.User, error) {
-	var r tokenRow
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ?`), hash)
+	var r struct {
+		tokenRow
+		U userRow `db:"u"`
+	}
+	st, err := db.prepared(ctx, db.x.Rebind(`SELECT t.id, t.org_id, t.user_id, t.name, t.prefix, t.token_hash, t.created_at, t.expires_at,
+		t.last_used_at, t.revoked_at, u.id AS "u.id", u.org_id AS "u.org_id", u.username AS "u.username", u.display_name AS "u.display_name",
+		u.password_hash AS "u.password_hash", u.department_id AS "u.department_id", u.active AS "u.active", u.created_at AS "u.created_at",
+		`+db.rolesOf("u.id")+` AS "u.roles"
+		FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id WHERE t.token_hash = ?`))
+	if err != nil {
+		return nil, nil, err
+	}
+	err = st.GetContext(ctx, &r, hash)
 	unauth := engine.Errorz(engine.CodeUnauthenticated, "访问令牌无效、已过期或已撤销", "the API token is invalid, expired or revoked")
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, unauth
@@ -272,12 +269,8 @@ func (db *DB) AuthenticateToken(ctx context.Context, hash []byte, now time.Time)
 	if err != nil {
 		return nil, nil, translate(err)
 	}
-	t := r.token()
-	if t.RevokedAt != nil || (t.ExpiresAt != nil && !t.ExpiresAt.After(now)) {
-		return nil, nil, unauth
-	}
-	u, err := db.GetUser(ctx, t.OrgID, t.UserID)
-	if err != nil || !u.Active {
+	t, u := r.tokenRow.token(), r.U.user()
+	if t.RevokedAt != nil || (t.ExpiresAt != nil && !t.ExpiresAt.After(now)) || !u.Active {
 		return nil, nil, unauth
 	}
 	// Recording the last use at most once a minute keeps a busy

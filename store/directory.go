@@ -138,27 +138,34 @@ type userRow struct {
 	DepartmentID sql.NullInt64 `db:"department_id"`
 	Active       bool          `db:"active"`
 	CreatedAt    dbTime        `db:"created_at"`
+	Roles        string        `db:"roles"`
 }
 
 func (db *DB) getUser(ctx context.Context, org int64, where string, arg any) (*User, error) {
 	var r userRow
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, org_id, username, display_name, password_hash, department_id, active, created_at
-		FROM users WHERE org_id = ? AND `+where), org, arg)
+	st, err := db.prepared(ctx, db.x.Rebind(`SELECT id, org_id, username, display_name, password_hash, department_id, active, created_at,
+		`+db.rolesOf("users.id")+` AS roles FROM users WHERE org_id = ? AND `+where))
+	if err != nil {
+		return nil, err
+	}
+	err = st.GetContext(ctx, &r, org, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, engine.Errorz(engine.CodeNotFound, "用户不存在", "no such user")
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	u := r.user()
-	var roles []string
-	if err := db.x.SelectContext(ctx, &roles, db.x.Rebind(`SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`), u.ID); err != nil {
-		return nil, translate(err)
+	return r.user(), nil
+}
+
+// rolesOf is a subquery giving the comma-separated roles of the user whose
+// id is the column userID, sorted; the one place the dialects differ in
+// aggregating text.
+func (db *DB) rolesOf(userID string) string {
+	if db.dialect == Postgres {
+		return `COALESCE((SELECT string_agg(role, ',' ORDER BY role) FROM user_roles WHERE user_id = ` + userID + `), '')`
 	}
-	for _, r := range roles {
-		u.Roles = append(u.Roles, engine.Role(r))
-	}
-	return u, nil
+	return `COALESCE((SELECT group_concat(role, ',') FROM (SELECT role FROM user_roles WHERE user_id = ` + userID + ` ORDER BY role)), '')`
 }
 
 // GetUser returns user id of org with its roles, or not_found.
