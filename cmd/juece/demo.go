@@ -166,6 +166,39 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 			}
 		}
 	}
+	// A normative document under legality review and an enforcement case
+	// awaiting the legal office, so that every shipped procedure shows.
+	if err := set("2026-11-02"); err != nil {
+		return err
+	}
+	doc, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "normative-document", Title: "关于规范共享单车停放管理的通告",
+		Input: engine.Input{Payload: map[string]any{"issuer": "示范区人民政府", "affects_rights": true}}})
+	if err != nil {
+		return fmt.Errorf("normative document: %w", err)
+	}
+	for _, s := range []struct {
+		event   string
+		payload map[string]any
+	}{
+		{"record_draft", map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "version_note": "送审稿"}},
+		{"submit_for_review", map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "explanation": "为规范共享单车停放，起草本通告",
+			"legal_basis": []any{"《中华人民共和国道路交通安全法》"}, "consultation_record": "已向社会公开征求意见，采纳12条",
+			"drafter_legality_opinion": "经审查，内容合法", "own_review_body_first": true}},
+	} {
+		if _, err := eng.Fire(ctx, doc.Item.ID, s.event, cast.Organizer, engine.Input{Payload: s.payload}, 0); err != nil {
+			return fmt.Errorf("normative document: %s: %w", s.event, err)
+		}
+	}
+	ec, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "enforcement-review", Title: "某公司违法排污罚款案",
+		Input: engine.Input{Payload: map[string]any{"action_type": "penalty", "triggers": []any{"after_hearing", "major_rights"}}}})
+	if err != nil {
+		return fmt.Errorf("enforcement case: %w", err)
+	}
+	if _, err := eng.Fire(ctx, ec.Item.ID, "submit_for_review", cast.Organizer, engine.Input{Payload: map[string]any{
+		"materials": []any{"调查报告", "听证笔录"}, "facts_summary": "超标排放", "proposed_decision": "罚款50万元",
+		"discretion_benchmark": "生态环境行政处罚裁量基准第12项"}}, 0); err != nil {
+		return fmt.Errorf("enforcement case: %w", err)
+	}
 	return nil
 }
 
