@@ -112,40 +112,52 @@ func TestAPI_AuthorizationMatrix_EveryRoleEveryRoute(t *testing.T) {
 			body         func(u string) any
 			allowed      []engine.Role // nil = every signed-in user
 			ok           int
+			// stranger is the status for the other organisation's
+			// secretariat when it differs (it cannot name this
+			// organisation's users); 0 = as computed.
+			stranger int
 		}
 		uniq := func(prefix string) func(string) any {
 			return func(u string) any { return map[string]any{"name": prefix + u} }
 		}
 		routes := []route{
-			{"GET", "/api/v1/me", nil, nil, 200},
-			{"GET", "/api/v1/organisation", nil, nil, 200},
-			{"GET", "/api/v1/workflows", nil, nil, 200},
-			{"GET", "/api/v1/workflows/major-decision", nil, nil, 200},
-			{"GET", "/api/v1/items", nil, nil, 200},
-			{"GET", "/api/v1/departments", nil, nil, 200},
-			{"GET", "/api/v1/law-firms", nil, nil, 200},
-			{"GET", "/api/v1/counsel", nil, nil, 200},
-			{"GET", "/api/v1/tokens", nil, nil, 200},
-			{"POST", "/api/v1/tokens", uniq("令牌-"), nil, 201},
-			{"GET", "/api/v1/users", nil, readers, 200},
-			{"POST", "/api/v1/departments", uniq("新部门-"), admins, 201},
-			{"POST", "/api/v1/law-firms", uniq("律所-"), admins, 201},
+			{"GET", "/api/v1/me", nil, nil, 200, 0},
+			{"GET", "/api/v1/organisation", nil, nil, 200, 0},
+			{"GET", "/api/v1/workflows", nil, nil, 200, 0},
+			{"GET", "/api/v1/workflows/major-decision", nil, nil, 200, 0},
+			{"GET", "/api/v1/items", nil, nil, 200, 0},
+			{"GET", "/api/v1/departments", nil, nil, 200, 0},
+			{"GET", "/api/v1/law-firms", nil, nil, 200, 0},
+			{"GET", "/api/v1/counsel", nil, nil, 200, 0},
+			{"GET", "/api/v1/tokens", nil, nil, 200, 0},
+			{"GET", "/api/v1/me/tasks", nil, nil, 200, 0},
+			{"GET", "/api/v1/meetings", nil, []engine.Role{engine.RoleSecretariat, engine.RoleChiefExecutive, engine.RoleMember, engine.RoleLegalOffice, engine.RoleAuditor}, 200, 0},
+			{"POST", "/api/v1/meetings", func(u string) any {
+				return map[string]any{"kind": "executive", "number": "会议-" + u, "held_on": "2026-03-03",
+					"member_user_ids": []int64{e.users["quzhang"].user.ID, e.users["member"].user.ID}, "chief_executive_user_id": e.users["quzhang"].user.ID}
+			}, []engine.Role{engine.RoleSecretariat}, 201, http.StatusUnprocessableEntity},
+			{"POST", "/api/v1/tokens", uniq("令牌-"), nil, 201, 0},
+			{"GET", "/api/v1/users", nil, readers, 200, 0},
+			{"POST", "/api/v1/departments", uniq("新部门-"), admins, 201, 0},
+			{"POST", "/api/v1/law-firms", uniq("律所-"), admins, 201, 0},
 			{"POST", "/api/v1/users", func(u string) any {
 				return map[string]any{"username": "new-" + u, "password": "a-long-password", "roles": []string{"member"}}
-			}, admins, 201},
+			}, admins, 201, 0},
 			{"PATCH", fmt.Sprintf("/api/v1/users/%d", e.users["member"].user.ID), func(string) any {
 				return map[string]any{"display_name": "改名"}
-			}, admins, 200},
+			}, admins, 200, 0},
 			{"POST", "/api/v1/items", func(u string) any {
 				return map[string]any{"workflow": "normative-document", "title": "文件-" + u,
 					"payload": map[string]any{"issuer": "区人民政府", "affects_rights": true}}
-			}, creators, 201},
+			}, creators, 201, 0},
 		}
 		for _, rt := range routes {
 			for u := range e.users {
 				want := rt.ok
 				if rt.allowed != nil && !slices.ContainsFunc(rt.allowed, e.actor(u).Has) {
 					want = http.StatusForbidden
+				} else if u == "stranger" && rt.stranger != 0 {
+					want = rt.stranger
 				}
 				var body any
 				if rt.body != nil {
