@@ -81,12 +81,8 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if want, err := ifMatch(c); err != nil {
+	if _, err := checkIfMatch(c, it); err != nil {
 		return err
-	} else if want != 0 && want != it.Version {
-		return &engine.Error{Code: engine.CodePreconditionFailed,
-			MessageZh: fmt.Sprintf("事项已被修改（当前版本 %d，请求基于版本 %d），请刷新后重试", it.Version, want),
-			Message:   fmt.Sprintf("the item changed (version %d, If-Match %d); reload and retry", it.Version, want)}
 	}
 	if p.Actor.Has(engine.RoleAuditor) && len(p.Actor.Roles) == 1 || p.Actor.Has(engine.RoleAdmin) && len(p.Actor.Roles) == 1 {
 		return engine.Errorz(engine.CodeForbidden, "您的角色无权上传文件", "your roles may not upload documents")

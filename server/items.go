@@ -93,6 +93,21 @@ func ifMatch(c echo.Context) (int, error) {
 	return v, nil
 }
 
+// checkIfMatch returns the version named by If-Match (0 when absent) and
+// precondition_failed when it is not the item's current version.
+func checkIfMatch(c echo.Context, it *engine.Item) (int, error) {
+	want, err := ifMatch(c)
+	if err != nil {
+		return 0, err
+	}
+	if want != 0 && want != it.Version {
+		return 0, &engine.Error{Code: engine.CodePreconditionFailed,
+			MessageZh: fmt.Sprintf("事项已被修改（当前版本 %d，请求基于版本 %d），请刷新后重试", it.Version, want),
+			Message:   fmt.Sprintf("the item changed (version %d, If-Match %d); reload and retry", it.Version, want)}
+	}
+	return want, nil
+}
+
 func (s *Server) detail(c echo.Context, p *principal, it *engine.Item, status int) error {
 	acts, err := s.eng.ActionsFor(it, p.Actor)
 	if err != nil {
@@ -154,14 +169,9 @@ func (s *Server) fireEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	want, err := ifMatch(c)
+	want, err := checkIfMatch(c, it)
 	if err != nil {
 		return err
-	}
-	if want != 0 && want != it.Version {
-		return &engine.Error{Code: engine.CodePreconditionFailed,
-			MessageZh: fmt.Sprintf("事项已被修改（当前版本 %d，请求基于版本 %d），请刷新后重试", it.Version, want),
-			Message:   fmt.Sprintf("the item changed (version %d, If-Match %d); reload and retry", it.Version, want)}
 	}
 	var req fireRequest
 	if c.Request().ContentLength != 0 || c.Request().Header.Get(echo.HeaderContentType) != "" {

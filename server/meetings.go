@@ -232,6 +232,18 @@ func (s *Server) loadMeeting(c echo.Context) (*principal, *engine.Meeting, []eng
 	return p, m, agenda, err
 }
 
+// loadMeetingAs is loadMeeting for a change only the given roles may make.
+func (s *Server) loadMeetingAs(c echo.Context, roles ...engine.Role) (*principal, *engine.Meeting, []engine.AgendaEntry, error) {
+	p, m, agenda, err := s.loadMeeting(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := requireRole(p, roles...); err != nil {
+		return nil, nil, nil, err
+	}
+	return p, m, agenda, nil
+}
+
 func (s *Server) meetingDetail(ctx context.Context, m *engine.Meeting, agenda []engine.AgendaEntry) (*meetingDetail, []*engine.Item, error) {
 	d := &meetingDetail{Meeting: m, Agenda: []agendaView{}}
 	var items []*engine.Item
@@ -309,11 +321,8 @@ type agendaRequest struct {
 // draft and records the meeting on the item; the package is stored with
 // the agenda entry and its digest in the event.
 func (s *Server) addToAgenda(c echo.Context) error {
-	p, m, _, err := s.loadMeeting(c)
+	p, m, _, err := s.loadMeetingAs(c, engine.RoleSecretariat)
 	if err != nil {
-		return err
-	}
-	if err := requireRole(p, engine.RoleSecretariat); err != nil {
 		return err
 	}
 	var req agendaRequest
@@ -384,11 +393,8 @@ type attendanceRequest struct {
 // setAttendance records which members attend; only they may then state
 // positions, and the chief executive must be among them to decide.
 func (s *Server) setAttendance(c echo.Context) error {
-	p, m, _, err := s.loadMeeting(c)
+	p, m, _, err := s.loadMeetingAs(c, engine.RoleSecretariat)
 	if err != nil {
-		return err
-	}
-	if err := requireRole(p, engine.RoleSecretariat); err != nil {
 		return err
 	}
 	var req attendanceRequest
@@ -423,11 +429,8 @@ type positionRequest struct {
 // event of the item (the workflow enforces that the chief executive speaks
 // last).
 func (s *Server) recordPosition(c echo.Context) error {
-	p, m, agenda, err := s.loadMeeting(c)
+	p, m, agenda, err := s.loadMeetingAs(c, engine.RoleSecretariat)
 	if err != nil {
-		return err
-	}
-	if err := requireRole(p, engine.RoleSecretariat); err != nil {
 		return err
 	}
 	if m.State != "open" {
@@ -473,11 +476,8 @@ type decisionRequest struct {
 // members' majority needs the reason stated (Art. 30¶2); the chief
 // executive must have spoken (Art. 30¶1).
 func (s *Server) setDecision(c echo.Context) error {
-	p, m, agenda, err := s.loadMeeting(c)
+	p, m, agenda, err := s.loadMeetingAs(c, engine.RoleSecretariat, engine.RoleChiefExecutive)
 	if err != nil {
-		return err
-	}
-	if err := requireRole(p, engine.RoleSecretariat, engine.RoleChiefExecutive); err != nil {
 		return err
 	}
 	a, err := agendaItem(c, agenda)
@@ -519,11 +519,8 @@ func (s *Server) setDecision(c echo.Context) error {
 // the meeting) and locks the meeting — all in one database transaction:
 // if any item's transition is refused, nothing changes.
 func (s *Server) closeMeeting(c echo.Context) error {
-	p, m, agenda, err := s.loadMeeting(c)
+	p, m, agenda, err := s.loadMeetingAs(c, engine.RoleSecretariat)
 	if err != nil {
-		return err
-	}
-	if err := requireRole(p, engine.RoleSecretariat); err != nil {
 		return err
 	}
 	if m.State != "open" {

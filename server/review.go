@@ -141,12 +141,8 @@ func (s *Server) submitReview(c echo.Context) error {
 	if ev == "" {
 		return engine.Errorz(engine.CodeNotFound, "该流程没有合法性审查送审", "this workflow has no legality-review submission")
 	}
-	want, err := ifMatch(c)
-	if err != nil {
+	if _, err := checkIfMatch(c, it); err != nil {
 		return err
-	}
-	if want != 0 && want != it.Version {
-		return engine.Errorz(engine.CodePreconditionFailed, "事项已被修改，请刷新后重试", "the item changed; reload and retry")
 	}
 	pkg := s.derivePackage(it)
 	basis := make([]any, len(pkg.LegalBasis))
