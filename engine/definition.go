@@ -91,6 +91,9 @@ type Field struct {
 	// Min and Max bound integers, and Max bounds text length (0 = default
 	// limit of 20000 characters) and list length.
 	Min, Max int
+	// ItemMax bounds the length of each entry of a list field, in
+	// characters (0 = 2000).
+	ItemMax int
 	// Assigns, on an id or id_list field, makes the ids users assigned to
 	// the item in that role (e.g. counsel to a legality review); they are
 	// kept in record.assignments[role] and decide what those users see.

@@ -181,11 +181,15 @@ func normalizeValue(f *Field, v any, present bool) (any, error) {
 			return nil, missing()
 		}
 		out := make([]any, len(arr))
+		itemMax := f.ItemMax
+		if itemMax <= 0 {
+			itemMax = 2000
+		}
 		for i, x := range arr {
 			if f.Type == FieldList {
 				s, ok := x.(string)
-				if !ok || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > 2000 {
-					return nil, wrongType("非空文本的列表（每项不超过2000字）", "a list of non-empty strings of at most 2000 characters")
+				if !ok || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > itemMax {
+					return nil, wrongType(fmt.Sprintf("非空文本的列表（每项不超过%d字）", itemMax), fmt.Sprintf("a list of non-empty strings of at most %d characters", itemMax))
 				}
 				out[i] = s
 			} else {

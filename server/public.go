@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -233,29 +235,132 @@ func (s *Server) publicComment(c echo.Context) error {
 	if open, _ := s.publicStatus(it); !open {
 		return itemNotFound()
 	}
-	d := s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion)
-	evName, _ := d.Settings["public_comment_event"].(string)
-	payload := map[string]any{"content": req.Content, "channel": "website"}
-	if req.Commenter != "" {
-		payload["commenter"] = strings.TrimSpace(req.Commenter)
-	}
-	if req.Contact != "" {
-		payload["contact"] = strings.TrimSpace(req.Contact)
-	}
-	// Comments to one item are taken one at a time in this replica (they
-	// all move the item's version); staff and other replicas can still
-	// race, so a conflict is retried: an acknowledged comment is stored.
-	unlock := s.itemLocks.lock(it.ID)
-	defer unlock()
-	var res *engine.Result
-	for attempt := 0; ; attempt++ {
-		res, err = s.eng.Fire(ctx, it.ID, evName, publicActor(org.ID), engine.Input{Payload: payload}, 0)
-		if err == nil || engine.ErrorCode(err) != engine.CodeConflict || attempt == 20 {
-			break
-		}
-	}
+	res, err := s.takeComment(ctx, it, pendingComment{content: req.Content, commenter: strings.TrimSpace(req.Commenter),
+		contact: strings.TrimSpace(req.Contact), receivedAt: s.eng.Now()})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, publicCommentReceipt{ItemID: it.ID, ReceivedAt: res.Event.At.UTC(), Receipt: itoa(it.ID) + "-" + itoa(int64(res.Event.Seq))})
+	return c.JSON(http.StatusCreated, publicCommentReceipt{ItemID: it.ID, ReceivedAt: res.receivedAt.UTC(),
+		Receipt: fmt.Sprintf("%d-%d-%d", it.ID, res.seq, res.index+1)})
+}
+
+// pendingComment is a comment waiting to be recorded.
+type pendingComment struct {
+	content, commenter, contact string
+	receivedAt                  time.Time
+	done                        chan commentResult
+}
+
+type commentResult struct {
+	seq        int // the audit event that records it
+	index      int // its place in that event
+	receivedAt time.Time
+	err        error
+}
+
+// commentQueue holds one item's comments not yet recorded.
+type commentQueue struct {
+	pending []*pendingComment
+	leader  bool
+}
+
+// maxCommentBatch bounds how many comments one event records.
+const maxCommentBatch = 500
+
+// takeComment records a public comment and returns once it is committed
+// (so an acknowledged comment is stored). Comments on one item arriving
+// while another is being recorded are gathered and recorded together, as
+// one event of the workflow's batch event listing each with its time
+// received ("group commit"); alone, a comment is an event of its own.
+// Conflicts with staff or other replicas are retried.
+func (s *Server) takeComment(ctx context.Context, it *engine.Item, pc pendingComment) (commentResult, error) {
+	d := s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion)
+	single, _ := d.Settings["public_comment_event"].(string)
+	batch, _ := d.Settings["public_comment_batch_event"].(string)
+	pc.done = make(chan commentResult, 1)
+	s.commentMu.Lock()
+	if s.commentQueues == nil {
+		s.commentQueues = map[int64]*commentQueue{}
+	}
+	q := s.commentQueues[it.ID]
+	if q == nil {
+		q = &commentQueue{}
+		s.commentQueues[it.ID] = q
+	}
+	q.pending = append(q.pending, &pc)
+	lead := !q.leader
+	q.leader = true
+	s.commentMu.Unlock()
+	if lead {
+		// Record batches until the queue is empty; the work is not tied
+		// to this request, so it goes on if its client leaves.
+		go s.recordComments(it.ID, it.OrgID, q, single, batch)
+	}
+	select {
+	case r := <-pc.done:
+		return r, r.err
+	case <-ctx.Done():
+		return commentResult{}, ctx.Err()
+	}
+}
+
+func (s *Server) recordComments(itemID, org int64, q *commentQueue, single, batch string) {
+	ctx := context.Background()
+	actor := publicActor(org)
+	for {
+		s.commentMu.Lock()
+		n := min(len(q.pending), maxCommentBatch)
+		if n == 0 {
+			q.leader = false
+			delete(s.commentQueues, itemID)
+			s.commentMu.Unlock()
+			return
+		}
+		take := q.pending[:n:n]
+		q.pending = q.pending[n:]
+		s.commentMu.Unlock()
+
+		event, payload := single, map[string]any{"content": take[0].content, "channel": "website"}
+		if len(take) > 1 && batch != "" || single == "" {
+			comments, names, contacts, times := make([]any, len(take)), make([]any, len(take)), make([]any, len(take)), make([]any, len(take))
+			anyName := false
+			for i, pc := range take {
+				comments[i], times[i] = pc.content, pc.receivedAt.UTC().Format(time.RFC3339Nano)
+				names[i], contacts[i] = "匿名", "未留"
+				if pc.commenter != "" {
+					names[i], anyName = pc.commenter, true
+				}
+				if pc.contact != "" {
+					contacts[i] = pc.contact
+				}
+			}
+			event, payload = batch, map[string]any{"comments": comments, "received_at": times}
+			if anyName {
+				payload["commenters"] = names
+			}
+			payload["contacts"] = contacts
+		} else {
+			if take[0].commenter != "" {
+				payload["commenter"] = take[0].commenter
+			}
+			if take[0].contact != "" {
+				payload["contact"] = take[0].contact
+			}
+		}
+		var res *engine.Result
+		var err error
+		for attempt := 0; ; attempt++ {
+			res, err = s.eng.Fire(ctx, itemID, event, actor, engine.Input{Payload: payload}, 0)
+			if err == nil || engine.ErrorCode(err) != engine.CodeConflict || attempt == 20 {
+				break
+			}
+		}
+		for i, pc := range take {
+			r := commentResult{err: err, index: i, receivedAt: pc.receivedAt}
+			if err == nil {
+				r.seq = res.Event.Seq
+			}
+			pc.done <- r
+		}
+	}
 }

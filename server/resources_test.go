@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/scenario"
 )
 
@@ -346,6 +348,47 @@ func TestAPI_LegalityReview_PackageDerivedFromTheRecord(t *testing.T) {
 		it, _ := e.db.GetItem(t.Context(), e.org, id)
 		if got := it.Record["legality"].(map[string]any)["procedures_account"]; got != acc {
 			t.Fatalf("submitted account %v", got)
+		}
+	})
+}
+
+// Comments arriving together are recorded together (one event listing
+// each with its time received), and every acknowledged comment is counted
+// with its own receipt.
+func TestAPI_Public_ConcurrentCommentsAreAllRecorded(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "schedule_hearing")
+		e.on("2026-01-20")
+		var mu sync.Mutex
+		receipts := map[string]bool{}
+		var wg sync.WaitGroup
+		for i := range 60 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id),
+					Body: map[string]any{"content": fmt.Sprintf("意见%d", i%40), "commenter": fmt.Sprintf("市民%d", i)}})
+				if r.Status != http.StatusCreated {
+					t.Errorf("comment %d: %d %s", i, r.Status, r.Body)
+					return
+				}
+				mu.Lock()
+				receipts[r.json(t)["receipt"].(string)] = true
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if len(receipts) != 60 {
+			t.Fatalf("%d distinct receipts for 60 comments", len(receipts))
+		}
+		v := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/comments", id), User: "fgw"}).json(t)
+		if v["total"] != float64(60) || len(v["groups"].([]any)) != 40 {
+			t.Fatalf("total %v in %d groups, want 60 in 40", v["total"], len(v["groups"].([]any)))
+		}
+		res, err := engine.Verify(t.Context(), e.db, e.org, id)
+		if err != nil || res.Break != nil {
+			t.Fatalf("chain %+v %v", res.Break, err)
 		}
 	})
 }

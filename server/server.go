@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/juece/juece/engine"
@@ -56,9 +57,10 @@ type Server struct {
 	spec   *apiSpec
 	login  *limiter
 	public *limiter
-	// itemLocks serialises public comments per item.
-	itemLocks keyedMutex
-	metrics   *metrics
+	// commentQueues gathers public comments per item (see takeComment).
+	commentMu     sync.Mutex
+	commentQueues map[int64]*commentQueue
+	metrics       *metrics
 }
 
 // New builds the server. It returns an error when the configuration is

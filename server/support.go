@@ -178,38 +178,3 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 func (m *metrics) handler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 }
-
-// keyedMutex serialises work per key (an item id) within this process.
-type keyedMutex struct {
-	mu    sync.Mutex
-	locks map[int64]*keyedLock
-}
-
-type keyedLock struct {
-	sync.Mutex
-	refs int
-}
-
-// lock locks key and returns its unlock function.
-func (k *keyedMutex) lock(key int64) func() {
-	k.mu.Lock()
-	if k.locks == nil {
-		k.locks = map[int64]*keyedLock{}
-	}
-	l := k.locks[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.locks[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		k.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
-	}
-}

@@ -81,6 +81,7 @@ type yField struct {
 	Values   []string `yaml:"values"`
 	Min      int      `yaml:"min"`
 	Max      int      `yaml:"max"`
+	ItemMax  int      `yaml:"item_max"`
 	Assigns  string   `yaml:"assigns"`
 	// AssignsDepartment: the ids are departments assigned in that role.
 	AssignsDepartment string `yaml:"assigns_department"`
@@ -336,7 +337,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		for _, f := range fnames {
 			yf := ye.Fields[f]
 			ev.Fields = append(ev.Fields, &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
-				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max,
+				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max, ItemMax: yf.ItemMax,
 				Assigns: engine.Role(yf.Assigns), AssignsDepartment: engine.Role(yf.AssignsDepartment), Pos: at(path + ".fields." + f)})
 		}
 		for i, yr := range ye.Rules {

@@ -27,6 +27,10 @@
 // Usage:
 //
 //	juece-bench --url http://127.0.0.1:8080 --token jt_… [--conns 1,8,16,32] [--duration 15s] [--json]
+//	juece-bench --mode comments --url … --token jt_… --org CODE --item ID [--clients 50] [--rate 200] [--duration 30s] [--staff-rate 10]
+//
+// --mode comments measures public comment intake instead (comments.go,
+// scripts/bench-comments.sh).
 //
 // scripts/bench-http.sh starts a PostgreSQL-backed server, runs this next
 // to the pgbench baseline and writes the comparison (see BENCHMARKS.md).
@@ -100,7 +104,15 @@ type result struct {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:])
+	mode, args, err := modeFlag(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "juece-bench:", err)
+		os.Exit(2)
+	}
+	if mode == "comments" {
+		os.Exit(commentsMain(args, os.Stdout, os.Stderr))
+	}
+	cfg, err := parseFlags(args)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "juece-bench:", err)
 		os.Exit(2)
