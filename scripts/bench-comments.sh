@@ -30,21 +30,12 @@ staff_rate="${BENCH_STAFF_RATE:-10}"
 perf_secs="${BENCH_PERF:-}"
 read -r -a extra <<<"${BENCH_ARGS:-}"
 
-for cmd in psql go curl jq; do
-  command -v "$cmd" >/dev/null || { echo "bench-comments: $cmd is not on PATH" >&2; exit 1; }
-done
-if ! psql "$server" -Atqc 'SELECT 1' >/dev/null 2>&1; then
-  echo "bench-comments: no PostgreSQL answers at ${server%%\?*}; start it or set JUECE_BENCH_PG" >&2
-  exit 1
-fi
+tool=bench-comments
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+require_cmds psql go curl jq
+require_pg
 
-# db_url NAME: the server URL with its database replaced by NAME.
-base="${server%%\?*}"
-query="${server#"$base"}"
-scheme="${base%%://*}"
-rest="${base#*://}"
-hostpart="${rest%%/*}"
-db_url() { echo "${scheme}://${hostpart}/$1${query}"; }
 
 db=juece_bench_comments
 url="$(db_url "$db")"

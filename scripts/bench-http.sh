@@ -27,21 +27,12 @@ for f in schema.sql transition.sql; do
     exit 1
   fi
 done
-for cmd in psql pgbench go curl; do
-  command -v "$cmd" >/dev/null || { echo "bench-http: $cmd is not on PATH" >&2; exit 1; }
-done
-if ! psql "$server" -Atqc 'SELECT 1' >/dev/null 2>&1; then
-  echo "bench-http: no PostgreSQL answers at ${server%%\?*}; start it or set JUECE_BENCH_PG" >&2
-  exit 1
-fi
+tool=bench-http
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+require_cmds psql pgbench go curl
+require_pg
 
-# db_url NAME: the server URL with its database replaced by NAME.
-base="${server%%\?*}"
-query="${server#"$base"}"
-scheme="${base%%://*}"
-rest="${base#*://}"
-hostpart="${rest%%/*}"
-db_url() { echo "${scheme}://${hostpart}/$1${query}"; }
 
 juece_db=juece_bench_http
 baseline_db=juece_bench_baseline_http

@@ -23,22 +23,14 @@ for f in schema.sql transition.sql; do
     exit 1
   fi
 done
-for cmd in psql pgbench go; do
-  command -v "$cmd" >/dev/null || { echo "bench: $cmd is not on PATH" >&2; exit 1; }
-done
-if ! psql "$server" -Atqc 'SELECT 1' >/dev/null 2>&1; then
-  echo "bench: no PostgreSQL answers at ${server%%\?*}; start it or set JUECE_BENCH_PG" >&2
-  exit 1
-fi
+tool=bench
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+require_cmds psql pgbench go
+require_pg
 
-# The baseline database's URL: the server URL with its path replaced.
-base="${server%%\?*}"
-query="${server#"$base"}"
-scheme="${base%%://*}"
-rest="${base#*://}"
-hostpart="${rest%%/*}"
 dbname=juece_bench_baseline
-bl_url="${scheme}://${hostpart}/${dbname}${query}"
+bl_url="$(db_url "$dbname")"
 
 drop_baseline() {
   psql "$server" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS ${dbname} WITH (FORCE)" >/dev/null 2>&1 || true
