@@ -32,7 +32,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if len(key) > 200 {
 			return &engine.Error{Code: engine.CodeInvalid, Field: IdempotencyHeader, MessageZh: "Idempotency-Key 不超过200个字符", Message: "Idempotency-Key is at most 200 characters"}
 		}
-		p := principalOf(c)
+		org, principal, err := s.idempotencyScope(c)
+		if err != nil {
+			return err
+		}
 		body, err := io.ReadAll(c.Request().Body)
 		if err != nil {
 			return uploadReadError(err)
@@ -43,8 +46,6 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Write(body)
 		reqHash := h.Sum(nil)
 		ctx := c.Request().Context()
-		principal := "user:" + strconv.FormatInt(p.User.ID, 10)
-		org := p.User.OrgID
 
 		deadline := time.Now().Add(15 * time.Second)
 		for {
@@ -85,9 +86,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		status := c.Response().Status
-		if status >= 500 {
+		if status >= 500 || status == http.StatusTooManyRequests {
 			// Nothing was applied (the engine commits atomically), so a
-			// retry may run again.
+			// retry may run again; a rate-limited request too.
 			_ = s.db.ReleaseIdempotencyKey(ctx, org, principal, key)
 			return nil
 		}
@@ -99,6 +100,20 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return s.db.CompleteIdempotencyKey(ctx, org, principal, key, status, hdr, rw.buf.Bytes())
 	}
+}
+
+// idempotencyScope is whose keys these are: a signed-in user's, or, on the
+// public routes, the client address's within the organisation of the URL
+// (an unknown organisation is 404, as the handler would answer).
+func (s *Server) idempotencyScope(c echo.Context) (int64, string, error) {
+	if p := principalOf(c); p != nil {
+		return p.User.OrgID, "user:" + strconv.FormatInt(p.User.ID, 10), nil
+	}
+	org, err := s.publicOrg(c)
+	if err != nil {
+		return 0, "", err
+	}
+	return org.ID, "public:" + c.RealIP(), nil
 }
 
 type recorder struct {

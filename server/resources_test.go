@@ -90,6 +90,15 @@ func TestAPI_Public_ConsultationsCommentsAndDecisions(t *testing.T) {
 		if last["event"] != "submit_public_comment" || last["actor"] != "public" || !strings.Contains(fmt.Sprint(last["payload"]), "低收入") {
 			t.Fatalf("last audit event %v", last)
 		}
+		// A retry with the same Idempotency-Key records nothing twice.
+		for range 3 {
+			r := e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: map[string]any{"content": "重试的意见"},
+				Header: map[string]string{"Idempotency-Key": "comment-42"}})
+			want(t, r, http.StatusCreated)
+		}
+		if v := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/comments", id), User: "fgw"}).json(t); v["total"] != float64(2) {
+			t.Fatalf("total %v after one comment and three tries of another, want 2", v["total"])
+		}
 		// Other organisations' codes do not reach this item.
 		want(t, e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/other/items/%d", id)}), http.StatusNotFound)
 		// After the period closes, comments are refused.
