@@ -329,6 +329,10 @@ func (db *DB) CountSecurityEvents(ctx context.Context, kind, username string, si
 	return n, translate(err)
 }
 
+// IdempotencyAbandoned is how long a claim may stay in progress before a
+// retry takes it over.
+const IdempotencyAbandoned = 10 * time.Minute
+
 // ClaimIdempotencyKey claims key for principal in org with the request's
 // hash. It returns (nil, nil) when the claim is new: the caller does the
 // work and then calls CompleteIdempotencyKey (or ReleaseIdempotencyKey).
@@ -338,6 +342,18 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, org int64, principal, key
 	conflictClause := `ON CONFLICT (org_id, principal, key) DO NOTHING`
 	res, err := db.x.ExecContext(ctx, db.x.Rebind(`INSERT INTO idempotency_keys (org_id, principal, key, request_hash, created_at)
 		VALUES (?, ?, ?, ?, ?) `+conflictClause), org, principal, key, reqHash, dbTime{now})
+	if err != nil {
+		return nil, translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil, nil
+	}
+	// A claim left in progress for longer than IdempotencyAbandoned belongs
+	// to a request that died (a crashed replica): take it over, so the key
+	// is not stuck for ever.
+	res, err = db.x.ExecContext(ctx, db.x.Rebind(`UPDATE idempotency_keys SET request_hash = ?, created_at = ?
+		WHERE org_id = ? AND principal = ? AND key = ? AND status = 0 AND created_at < ?`),
+		reqHash, dbTime{now}, org, principal, key, dbTime{now.Add(-IdempotencyAbandoned)})
 	if err != nil {
 		return nil, translate(err)
 	}

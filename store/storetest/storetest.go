@@ -692,6 +692,14 @@ func testIdempotency(t *testing.T, db *store.DB) {
 	if rec, err := db.ClaimIdempotencyKey(ctx, org, "user:2", "k", []byte("h2"), now); err != nil || rec != nil {
 		t.Fatalf("claim after release: %+v %v", rec, err)
 	}
+	// A claim abandoned in progress (its request died) is taken over after
+	// store.IdempotencyAbandoned, not before.
+	if rec, err := db.ClaimIdempotencyKey(ctx, org, "user:2", "k", []byte("h2"), now.Add(time.Minute)); err != nil || rec == nil || rec.Status != 0 {
+		t.Fatalf("claim in progress: %+v %v", rec, err)
+	}
+	if rec, err := db.ClaimIdempotencyKey(ctx, org, "user:2", "k", []byte("h3"), now.Add(store.IdempotencyAbandoned+time.Minute)); err != nil || rec != nil {
+		t.Fatalf("abandoned claim not taken over: %+v %v", rec, err)
+	}
 }
 
 func testDocuments(t *testing.T, db *store.DB) {
