@@ -103,7 +103,7 @@ func TestAPI_AuthorizationMatrix_EveryRoleEveryEvent(t *testing.T) {
 // call each, with their exact statuses.
 func TestAPI_AuthorizationMatrix_EveryRoleEveryRoute(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
-		id := e.createItem(t)
+		e.createItem(t) // one major-decision item of fgw's department, for the scoped lists below
 		admins := []engine.Role{engine.RoleAdmin}
 		readers := []engine.Role{engine.RoleAdmin, engine.RoleAuditor}
 		creators := []engine.Role{engine.RoleOrganizer} // normative-document create: [organizer]
@@ -186,6 +186,5 @@ func TestAPI_AuthorizationMatrix_EveryRoleEveryRoute(t *testing.T) {
 				t.Errorf("%s lists %d major-decision items, want %d", u, len(got), n)
 			}
 		}
-		_ = id
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"mime/multipart"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -148,5 +147,3 @@ func (e *env) uploadWith(t testing.TB, user string, id int64, kind, filename, ct
 	checkContract(t, hr, nil, out)
 	return out
 }
-
-var _ = http.StatusOK

@@ -115,7 +115,6 @@ func TestAPI_Public_ConsultationsCommentsAndDecisions(t *testing.T) {
 		if got := d.json(t)["items"].([]any); len(got) != 1 || got[0].(map[string]any)["publication"] == nil {
 			t.Fatalf("decisions %s", d.Body)
 		}
-		_ = scenario.SHA
 	})
 }
 
