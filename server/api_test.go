@@ -81,8 +81,6 @@ func TestAPI_LoginSessionCSRFAndLogout(t *testing.T) {
 // first response.
 func TestAPI_IdempotencyKeyTwentyConcurrentRetriesActOnce(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
-		before := e.snapshot(t)
-		_ = before
 		body := map[string]any{"workflow": "major-decision", "title": "幂等创建", "payload": scenario.Proposal()}
 		statuses := run20(t, func() *resp {
 			return e.do(t, req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: body, Header: map[string]string{"Idempotency-Key": "create-1"}})
