@@ -190,14 +190,11 @@ func newAuditEvent(it *Item, seq int, at time.Time, actor Actor, role Role, even
 // legal basis). Then the new state, record and audit event are committed
 // together, or not at all: a concurrent change of the item gives conflict.
 func (e *Engine) Fire(ctx context.Context, id int64, event string, actor Actor, in Input, expectedVersion int) (*Result, error) {
-	tr, err := e.Prepare(ctx, id, event, actor, in, expectedVersion)
+	it, err := e.store.GetItem(ctx, actor.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.CommitTransition(ctx, tr.Item, tr.ExpectedVersion, tr.Event); err != nil {
-		return nil, err
-	}
-	return &Result{Item: tr.Item, Event: tr.Event}, nil
+	return e.FireLoaded(ctx, it, event, actor, in, expectedVersion)
 }
 
 // Transition is a checked event not yet committed: the item as it will be

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func (s *Server) commentGroups(ctx context.Context, it *engine.Item) (*commentsV
 			g.Count++
 			g.Channels[channel]++
 			g.LastAt = ae.At.UTC()
-			if len(g.Variants) < maxVariants && !contains(g.Variants, t) {
+			if len(g.Variants) < maxVariants && !slices.Contains(g.Variants, t) {
 				g.Variants = append(g.Variants, t)
 			}
 			v.Total++
@@ -209,15 +210,6 @@ func (s *Server) importComments(c echo.Context) error {
 	}
 	c.Response().Header().Set("ETag", etag(res.Item.Version))
 	return c.JSON(http.StatusOK, map[string]any{"item_id": it.ID, "imported": len(texts), "version": res.Item.Version})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // listComments returns the item's opinions grouped, most frequent first,

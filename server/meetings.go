@@ -299,16 +299,15 @@ func meetingPackage(it *engine.Item) map[string]any {
 		}
 	}
 	return map[string]any{
-		"item":              map[string]any{"id": it.ID, "title": it.Title, "workflow": it.WorkflowID, "version": it.Version},
-		"draft":             stage("draft", "draft_sha256", "legal_basis", "version_note", "cost_benefit"),
-		"fair_competition":  stage("meeting", "affects_market_actors", "fair_competition_review_sha256"),
-		"consultation":      cons,
-		"hearing":           stage("hearing", "hearing_on", "held_on", "transcript_sha256"),
-		"expert":            stage("expert", "experts", "method", "handling_summary"),
-		"risk":              stage("risk", "assessor", "conclusion", "report_sha256", "linked_assessment"),
-		"legality":          stage("legality", "outcome", "draft_sha256", "opinion", "legal_risk", "conclude_legality_review_on"),
-		"waivers":           waivers,
-		"legal_review_date": stage("legality", "conclude_legality_review_on")["conclude_legality_review_on"],
+		"item":             map[string]any{"id": it.ID, "title": it.Title, "workflow": it.WorkflowID, "version": it.Version},
+		"draft":            stage("draft", "draft_sha256", "legal_basis", "version_note", "cost_benefit"),
+		"fair_competition": stage("meeting", "affects_market_actors", "fair_competition_review_sha256"),
+		"consultation":     cons,
+		"hearing":          stage("hearing", "hearing_on", "held_on", "transcript_sha256"),
+		"expert":           stage("expert", "experts", "method", "handling_summary"),
+		"risk":             stage("risk", "assessor", "conclusion", "report_sha256", "linked_assessment"),
+		"legality":         stage("legality", "outcome", "draft_sha256", "opinion", "legal_risk", "conclude_legality_review_on"),
+		"waivers":          waivers,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -23,51 +24,10 @@ import (
 	"github.com/juece/juece/workflows"
 )
 
-// benchWorkflow mirrors the baseline's transition: two states toggled by two
-// events, one optional text field and one rule, so role checks, payload
-// normalisation and rule evaluation all run as they do for a real workflow.
-const benchWorkflow = `id: bench
-version: 1
-title: {zh: 基准测试流程, en: Benchmark workflow}
-basis: 基准测试
-initial: open
-create:
-  zh: 登记
-  en: Register
-  roles: [secretariat]
-  fields:
-    comment: {type: text, zh: 说明, en: Comment}
-states:
-  open: {zh: 待审查, en: Open}
-  in_review: {zh: 审查中, en: In review}
-events:
-  review:
-    zh: 提交审查
-    en: Send to review
-    from: open
-    to: in_review
-    roles: [secretariat]
-    fields:
-      comment: {type: text, zh: 意见, en: Comment}
-    rules:
-      - check: len(payload.comment ?? "") <= 2000
-        zh: 意见不超过2000字
-        en: The comment is at most 2000 characters
-        basis: 基准测试第一条
-  reopen:
-    zh: 退回
-    en: Reopen
-    from: in_review
-    to: open
-    roles: [secretariat]
-    fields:
-      comment: {type: text, zh: 意见, en: Comment}
-    rules:
-      - check: len(payload.comment ?? "") <= 2000
-        zh: 意见不超过2000字
-        en: The comment is at most 2000 characters
-        basis: 基准测试第一条
-`
+// benchWorkflowFile is the benchmark-only workflow the HTTP benchmark
+// serves too: two states toggled by two events, one optional text field and
+// one rule, mirroring the baseline's transition.
+const benchWorkflowFile = "../scripts/bench/bench-toggle.yaml"
 
 // benchComment is about as long as the baseline's audit payload text.
 const benchComment = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore " +
@@ -111,7 +71,11 @@ type benchFixture struct {
 
 func newBenchFixture(b *testing.B, db *store.DB, n int) *benchFixture {
 	b.Helper()
-	d, err := workflows.Parse("bench.yaml", []byte(benchWorkflow))
+	data, err := os.ReadFile(benchWorkflowFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := workflows.Parse(benchWorkflowFile, data)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -130,7 +94,7 @@ func newBenchFixture(b *testing.B, db *store.DB, n int) *benchFixture {
 	f := &benchFixture{db: db, eng: eng, ids: make([]int64, 0, n)}
 	ctx := context.Background()
 	for i := range n {
-		res, err := eng.Create(ctx, enginetest.Secretariat, engine.CreateInput{WorkflowID: "bench",
+		res, err := eng.Create(ctx, enginetest.Secretariat, engine.CreateInput{WorkflowID: "bench-toggle",
 			Title: fmt.Sprintf("基准事项 %d", i+1), Input: engine.Input{Payload: map[string]any{"comment": benchComment}}})
 		if err != nil {
 			b.Fatalf("create item %d: %v", i+1, err)

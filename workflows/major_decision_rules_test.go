@@ -492,3 +492,24 @@ func TestArt30_ChiefExecutiveSpeaksLastAmongTheMeetingsMembers(t *testing.T) {
 		t.Fatalf("positions %v", positions)
 	}
 }
+
+// Arts. 14–15 for comments recorded together: only while the announced
+// period runs, only when public comment was chosen, and each comment with
+// its own time received.
+func TestArt15_BatchedPublicCommentsKeepTheirTimesAndThePeriod(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "schedule_hearing")
+	public := engine.Actor{OrgID: Org, Name: "社会公众", Roles: []engine.Role{engine.RolePublic}}
+	batch := map[string]any{"comments": []any{"意见一", "意见二"}, "received_at": []any{"2026-01-20T02:00:00Z", "2026-01-20T02:00:01Z"}}
+	h.On("2026-01-20")
+	_, err := h.Try(id, "receive_public_comments", public, with(batch, "received_at", []any{"2026-01-20T02:00:00Z"}), "")
+	wantGuard(t, err, "第十五条") // a comment without its time received
+	h.Fire(id, "receive_public_comments", public, batch, "")
+	if n := len(h.Item(id).Record["consultation"].(map[string]any)["comment_groups"].(map[string]any)); n != 2 {
+		t.Fatalf("%d groups, want 2", n)
+	}
+	h.On("2026-02-07")
+	_, err = h.Try(id, "receive_public_comments", public, batch, "")
+	wantGuard(t, err, "第十五条") // the period has ended
+}
