@@ -22,3 +22,9 @@ bench:
 
 generate:
 	go generate ./...
+
+# Fetch the vendored front-end files (htmx, axe-core) again with npm into
+# web/static/vendor/, recording versions, licences and SHA-256 in VENDOR.md.
+.PHONY: assets
+assets:
+	bash scripts/assets.sh
