@@ -1,16 +1,13 @@
 package engine
 
 import (
-	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,6 +58,9 @@ func (d Date) After(o Date) bool { return d.time().After(o.time()) }
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.time().Weekday() }
 
+// IsWeekend reports whether d is a Saturday or a Sunday.
+func (d Date) IsWeekend() bool { wd := d.Weekday(); return wd == time.Saturday || wd == time.Sunday }
+
 // DaysBetween returns the number of calendar days from a to b: positive when
 // b is after a, so DaysBetween(d, d.AddDays(n)) == n.
 func DaysBetween(a, b Date) int { return int(b.time().Sub(a.time()).Hours() / 24) }
@@ -82,59 +82,204 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ErrNoCalendarData is matched (errors.Is) by every error caused by a date
-// in a year for which a region has no holiday data. The engine never guesses
-// a working day: such a computation fails.
-var ErrNoCalendarData = errors.New("no holiday calendar data")
+// YearStatus says how far a region's holiday data for a year can be relied
+// on.
+type YearStatus string
 
-// NoCalendarDataError says which region and year lack data.
-type NoCalendarDataError struct {
-	Region string
-	Year   int
+// The year statuses.
+const (
+	// YearComplete: the year's notice is loaded in full; dates counted on it
+	// are final.
+	YearComplete YearStatus = "complete"
+	// YearPartial: some of the year's holidays are known (e.g. announced
+	// separately); they are applied, but dates counted over the year stay
+	// provisional.
+	YearPartial YearStatus = "partial"
+)
+
+// Holiday is a span of statutory rest days (both ends included).
+type Holiday struct {
+	Name Text `json:"name"`
+	From Date `json:"from"`
+	To   Date `json:"to"`
 }
 
-// Error names the region and the year, e.g. "no holiday calendar data for
-// region cn in 2027".
-func (e *NoCalendarDataError) Error() string {
-	return fmt.Sprintf("no holiday calendar data for region %s in %d; load the State Council notice for %d (--calendars DIR)", e.Region, e.Year, e.Year)
+// CalendarRegion describes a calendar region: "cn" is the national
+// calendar; a regional calendar (e.g. "cn-xj", Xinjiang) names the national
+// one as its parent and adds its own holidays to it.
+type CalendarRegion struct {
+	Code   string `json:"code"`
+	Parent string `json:"parent"`
+	Name   Text   `json:"name"`
 }
 
-// Is makes errors.Is(err, ErrNoCalendarData) true.
-func (e *NoCalendarDataError) Is(target error) bool { return target == ErrNoCalendarData }
-
-// calendarFile is the on-disk format of one region's calendar (see
-// engine/calendars/*.json). A year listed under years is covered: every day
-// of it is a working day unless it is a weekend or a listed holiday, or it
-// is a listed make-up working day (调休).
-type calendarFile struct {
-	Region string                  `json:"region"`
-	Parent string                  `json:"parent"`
-	Name   Text                    `json:"name"`
-	Basis  string                  `json:"basis"`
-	Years  map[string]calendarYear `json:"years"`
-	source string
+// CalendarYear is one region's holiday data for one year, as an
+// administrator loads it from the year's notice: the holidays and the
+// make-up working days (调休) that the notice lists. Every other Monday to
+// Friday is a working day.
+type CalendarYear struct {
+	Region   string     `json:"region"`
+	Year     int        `json:"year"`
+	Status   YearStatus `json:"status"`
+	Basis    string     `json:"basis"`
+	Holidays []Holiday  `json:"holidays"`
+	Workdays []Date     `json:"workdays"`
 }
 
-type calendarYear struct {
-	Holidays []holidaySpan `json:"holidays"`
-	Workdays []Date        `json:"workdays"`
+// CalendarProblem is one thing wrong with a CalendarYear. Holiday or
+// Workday is the index of the offending entry (-1 when the problem is not
+// about one entry), so a parser can point at the line it came from.
+type CalendarProblem struct {
+	Holiday, Workday int
+	Message          Text
 }
 
-type holidaySpan struct {
-	Zh   string `json:"zh"`
-	En   string `json:"en"`
-	From Date   `json:"from"`
-	To   Date   `json:"to"`
+var reRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]{1,16}){0,3}$`)
+
+// ValidRegionCode reports whether code is a well-formed region code:
+// lower-case, like "cn" or "cn-xj".
+func ValidRegionCode(code string) bool { return reRegion.MatchString(code) }
+
+// maxHolidaySpan is the longest holiday span accepted, in days: longer
+// spans are taken to be typing mistakes.
+const maxHolidaySpan = 31
+
+// Validate lists every problem of y: the region code and year are
+// well formed, the status is known, every holiday lies within the year with
+// from <= to and has a Chinese name, every date appears once (no day in two
+// holidays, no make-up day twice or inside a holiday), and every make-up
+// working day falls on a Saturday or Sunday. An empty result means y is
+// valid.
+func (y CalendarYear) Validate() []CalendarProblem {
+	var out []CalendarProblem
+	add := func(h, w int, zh, en string) {
+		out = append(out, CalendarProblem{Holiday: h, Workday: w, Message: Text{Zh: zh, En: en}})
+	}
+	if !ValidRegionCode(y.Region) {
+		add(-1, -1, fmt.Sprintf("地区代码“%s”格式不正确，应为小写字母，如 cn 或 cn-xj", y.Region),
+			fmt.Sprintf("region code %q is malformed: use lower case, like cn or cn-xj", y.Region))
+	}
+	if y.Year < 1949 || y.Year > 9999 {
+		add(-1, -1, fmt.Sprintf("年份%d不正确", y.Year), fmt.Sprintf("year %d is not valid", y.Year))
+	}
+	if y.Status != YearComplete && y.Status != YearPartial {
+		add(-1, -1, fmt.Sprintf("年度数据状态“%s”不正确，应为 complete（完整）或 partial（部分）", y.Status),
+			fmt.Sprintf("status %q is not valid: use complete or partial", y.Status))
+	}
+	seen := map[Date]string{}
+	for i, h := range y.Holidays {
+		if strings.TrimSpace(h.Name.Zh) == "" {
+			add(i, -1, "节假日缺少中文名称", "the holiday has no Chinese name")
+		}
+		if h.From.IsZero() || h.To.IsZero() {
+			add(i, -1, "节假日缺少起止日期", "the holiday needs a first and a last day")
+			continue
+		}
+		if h.From.Year != y.Year || h.To.Year != y.Year {
+			add(i, -1, fmt.Sprintf("节假日“%s”（%s至%s）不在%d年内", h.Name.Zh, h.From, h.To, y.Year),
+				fmt.Sprintf("holiday %q (%s to %s) is not within %d", h.Name.En, h.From, h.To, y.Year))
+			continue
+		}
+		if h.To.Before(h.From) {
+			add(i, -1, fmt.Sprintf("节假日“%s”的结束日期%s早于开始日期%s", h.Name.Zh, h.To, h.From),
+				fmt.Sprintf("holiday %q ends (%s) before it starts (%s)", h.Name.En, h.To, h.From))
+			continue
+		}
+		if DaysBetween(h.From, h.To) >= maxHolidaySpan {
+			add(i, -1, fmt.Sprintf("节假日“%s”长达%d天，超过%d天，请核对日期", h.Name.Zh, DaysBetween(h.From, h.To)+1, maxHolidaySpan),
+				fmt.Sprintf("holiday %q lasts %d days, more than %d: check the dates", h.Name.En, DaysBetween(h.From, h.To)+1, maxHolidaySpan))
+			continue
+		}
+		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
+			if prev, dup := seen[d]; dup {
+				add(i, -1, fmt.Sprintf("%s已列在“%s”中，每个日期只能出现一次", d, prev),
+					fmt.Sprintf("%s is already listed in %q: each date appears once", d, prev))
+				break
+			}
+			seen[d] = h.Name.Zh
+		}
+	}
+	for i, w := range y.Workdays {
+		switch {
+		case w.IsZero():
+			add(-1, i, "调休上班日期为空", "the make-up working day is empty")
+		case w.Year != y.Year:
+			add(-1, i, fmt.Sprintf("调休上班日%s不在%d年内", w, y.Year), fmt.Sprintf("make-up working day %s is not within %d", w, y.Year))
+		case !w.IsWeekend():
+			add(-1, i, fmt.Sprintf("调休上班日%s不是周六或周日", w), fmt.Sprintf("make-up working day %s is not a Saturday or Sunday", w))
+		default:
+			if prev, dup := seen[w]; dup {
+				add(-1, i, fmt.Sprintf("%s已列在“%s”中，每个日期只能出现一次", w, prev),
+					fmt.Sprintf("%s is already listed (%s): each date appears once", w, prev))
+				continue
+			}
+			seen[w] = "调休上班日"
+		}
+	}
+	return out
+}
+
+// Gap is a region-year for which holiday data is missing or only partial,
+// so that dates counted over it are provisional.
+type Gap struct {
+	// Region and RegionName name the calendar that lacks the data.
+	Region     string
+	RegionName Text
+	Year       int
+	// Partial is set when some data is loaded (status partial); otherwise
+	// the year has no data at all.
+	Partial bool
+	// National is set when the missing data is regional and the national
+	// calendar for the year applies; otherwise weekends alone are counted
+	// (or the partial data known).
+	National bool
+}
+
+// Key identifies the gap, e.g. "cn:2027".
+func (g Gap) Key() string { return fmt.Sprintf("%s:%d", g.Region, g.Year) }
+
+// Reason explains the gap to a user, in Chinese and in English.
+func (g Gap) Reason() Text {
+	name := g.RegionName
+	if name.Zh == "" {
+		name = Text{Zh: g.Region, En: g.Region}
+	}
+	switch {
+	case g.Partial:
+		return Text{Zh: fmt.Sprintf("%s%d年节假日安排尚不完整，日期为暂定", name.Zh, g.Year),
+			En: fmt.Sprintf("the %d holiday data of %s is incomplete, so the date is provisional", g.Year, name.En)}
+	case g.National:
+		return Text{Zh: fmt.Sprintf("尚未载入%s%d年节假日安排，暂按全国节假日安排计算", name.Zh, g.Year),
+			En: fmt.Sprintf("the %d holiday notice of %s is not loaded yet; counted on the national calendar", g.Year, name.En)}
+	}
+	return Text{Zh: fmt.Sprintf("尚未载入%s%d年节假日安排，暂按周末计算", name.Zh, g.Year),
+		En: fmt.Sprintf("the %d holiday notice of %s is not loaded yet; counted on weekends alone", g.Year, name.En)}
+}
+
+// GapsReason joins the reasons of gaps ("" parts when gaps is empty).
+func GapsReason(gaps []Gap) Text {
+	var zh, en []string
+	for _, g := range gaps {
+		r := g.Reason()
+		zh, en = append(zh, r.Zh), append(en, r.En)
+	}
+	t := Text{Zh: strings.Join(zh, "；"), En: strings.Join(en, "; ")}
+	if t.En != "" {
+		t.En = strings.ToUpper(t.En[:1]) + t.En[1:]
+	}
+	return t
 }
 
 // Calendar is the working-day calendar of one region: weekends, statutory
 // holidays and make-up working days, including those of its parent region.
-// A Calendar is immutable and safe for concurrent use.
+// Where a year has no data, weekends alone (or the parent's data) are
+// counted and Gaps says so: the calendar never refuses a date. A Calendar
+// is immutable and safe for concurrent use.
 type Calendar struct {
 	region   string
 	name     Text
 	parent   *Calendar
-	years    map[int]bool
+	years    map[int]YearStatus
 	holidays map[Date]Text
 	workdays map[Date]bool
 }
@@ -145,51 +290,90 @@ func (c *Calendar) Region() string { return c.region }
 // Name returns the region's bilingual name.
 func (c *Calendar) Name() Text { return c.name }
 
-// Covers reports whether the calendar has holiday data for year, in its own
-// file and in every ancestor's.
-func (c *Calendar) Covers(year int) bool {
+// Parent returns the parent region's calendar, nil for the national one.
+func (c *Calendar) Parent() *Calendar { return c.parent }
+
+// Covers reports whether the calendar has complete holiday data for year,
+// in its own data and in every ancestor's.
+func (c *Calendar) Covers(year int) bool { return c.Gap(year) == nil }
+
+// Gap returns what is missing for year, nil when the region and every
+// ancestor have complete data. The national gap is reported first: without
+// national data, regional data does not make a date final.
+func (c *Calendar) Gap(year int) *Gap {
+	var chain []*Calendar
 	for k := c; k != nil; k = k.parent {
-		if !k.years[year] {
-			return false
-		}
+		chain = append(chain, k)
 	}
-	return true
-}
-
-// Years returns the covered years in ascending order.
-func (c *Calendar) Years() []int {
-	var ys []int
-	for y := range c.years {
-		if c.Covers(y) {
-			ys = append(ys, y)
+	for i := len(chain) - 1; i >= 0; i-- {
+		k := chain[i]
+		st, ok := k.years[year]
+		switch {
+		case !ok:
+			return &Gap{Region: k.region, RegionName: k.name, Year: year, National: i < len(chain)-1}
+		case st == YearPartial:
+			return &Gap{Region: k.region, RegionName: k.name, Year: year, Partial: true}
 		}
-	}
-	sort.Ints(ys)
-	return ys
-}
-
-func (c *Calendar) check(d Date) error {
-	if !c.Covers(d.Year) {
-		return &NoCalendarDataError{Region: c.region, Year: d.Year}
 	}
 	return nil
 }
 
-// IsWorkingDay reports whether d is a working day: Monday to Friday that is
-// not a holiday, or a make-up working weekend day. It returns an error
-// matching ErrNoCalendarData when d's year is not covered.
-func (c *Calendar) IsWorkingDay(d Date) (bool, error) {
-	if err := c.check(d); err != nil {
-		return false, err
+// Gaps returns the gaps of the years from a to b (both included, in either
+// order), in year order.
+func (c *Calendar) Gaps(a, b Date) []Gap {
+	if b.Before(a) {
+		a, b = b, a
 	}
+	var out []Gap
+	for y := a.Year; y <= b.Year; y++ {
+		if g := c.Gap(y); g != nil {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+// CoveredUntil returns the last day of the run of covered years starting
+// with from's year, and false when from's year itself is not covered.
+func (c *Calendar) CoveredUntil(from Date) (Date, bool) {
+	y := from.Year
+	if !c.Covers(y) {
+		return Date{}, false
+	}
+	for c.Covers(y + 1) {
+		y++
+	}
+	return Date{y, time.December, 31}, true
+}
+
+// Years returns the years with any data for this region or an ancestor,
+// ascending.
+func (c *Calendar) Years() []int {
+	set := map[int]bool{}
+	for k := c; k != nil; k = k.parent {
+		for y := range k.years {
+			set[y] = true
+		}
+	}
+	out := make([]int, 0, len(set))
+	for y := range set {
+		out = append(out, y)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// IsWorkingDay reports whether d is a working day: Monday to Friday that is
+// not a known holiday, or a known make-up working weekend day. For a year
+// without data only weekends are rest days (see Gap).
+func (c *Calendar) IsWorkingDay(d Date) bool {
 	if c.workdays[d] {
-		return true, nil
+		return true
 	}
 	if _, ok := c.holidays[d]; ok {
-		return false, nil
+		return false
 	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday, nil
+	return !d.IsWeekend()
 }
 
 // HolidayName returns the name of the holiday d falls in, and false when d
@@ -200,8 +384,8 @@ func (c *Calendar) HolidayName(d Date) (Text, bool) {
 }
 
 // AddWorkingDays returns the n-th working day after start; start itself is
-// never counted (Civil Code Art. 201). n must not be negative; n == 0
-// returns start.
+// never counted (Civil Code Art. 201); n == 0 returns start. It fails only
+// for a negative n.
 func (c *Calendar) AddWorkingDays(start Date, n int) (Date, error) {
 	if n < 0 {
 		return Date{}, fmt.Errorf("negative number of working days: %d", n)
@@ -209,11 +393,7 @@ func (c *Calendar) AddWorkingDays(start Date, n int) (Date, error) {
 	d := start
 	for n > 0 {
 		d = d.AddDays(1)
-		ok, err := c.IsWorkingDay(d)
-		if err != nil {
-			return Date{}, err
-		}
-		if ok {
+		if c.IsWorkingDay(d) {
 			n--
 		}
 	}
@@ -222,37 +402,28 @@ func (c *Calendar) AddWorkingDays(start Date, n int) (Date, error) {
 
 // WorkingDaysBetween counts the working days d with a < d <= b (the start
 // day is not counted). When b is before a the count is negative.
-func (c *Calendar) WorkingDaysBetween(a, b Date) (int, error) {
+func (c *Calendar) WorkingDaysBetween(a, b Date) int {
 	sign := 1
 	if b.Before(a) {
 		a, b, sign = b, a, -1
 	}
 	n := 0
 	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
-		ok, err := c.IsWorkingDay(d)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
+		if c.IsWorkingDay(d) {
 			n++
 		}
 	}
-	return sign * n, nil
+	return sign * n
 }
 
 // FirstWorkingDayFrom returns d when it is a working day, otherwise the next
-// working day after it.
-func (c *Calendar) FirstWorkingDayFrom(d Date) (Date, error) {
-	for {
-		ok, err := c.IsWorkingDay(d)
-		if err != nil {
-			return Date{}, err
-		}
-		if ok {
-			return d, nil
-		}
+// working day after it (Civil Code Art. 203: a period whose last day is a
+// rest day ends on the next working day).
+func (c *Calendar) FirstWorkingDayFrom(d Date) Date {
+	for !c.IsWorkingDay(d) {
 		d = d.AddDays(1)
 	}
+	return d
 }
 
 // CalendarPeriodEnd returns the last day of a period of n calendar days
@@ -262,232 +433,189 @@ func (c *Calendar) CalendarPeriodEnd(start Date, n int) (Date, error) {
 	if n < 0 {
 		return Date{}, fmt.Errorf("negative number of days: %d", n)
 	}
-	return c.FirstWorkingDayFrom(start.AddDays(n))
+	return c.FirstWorkingDayFrom(start.AddDays(n)), nil
 }
 
-// CalendarSet holds the calendars of all known regions. The default region
-// is "cn". Loading is safe to do before the set is shared; lookups are safe
-// for concurrent use.
+// calendarData is one immutable generation of a CalendarSet.
+type calendarData struct {
+	version int64
+	regions map[string]CalendarRegion
+	years   map[string]map[int]CalendarYear
+	cals    map[string]*Calendar
+}
+
+// CalendarSet holds the calendars of all known regions. Its data is
+// replaced as a whole (Replace) when an administrator loads a notice; every
+// lookup sees one consistent generation. Safe for concurrent use.
 type CalendarSet struct {
-	mu    sync.RWMutex
-	files map[string]*calendarFile
-	cals  map[string]*Calendar
+	data atomic.Pointer[calendarData]
 }
-
-//go:embed calendars/*.json
-var embeddedCalendars embed.FS
 
 // DefaultRegion is the region used for organisations that name none.
 const DefaultRegion = "cn"
 
-// DefaultCalendars returns the shipped calendars: national ("cn") 2025–2026
-// and Xinjiang ("cn-xj") 2025.
-func DefaultCalendars() (*CalendarSet, error) {
-	s := &CalendarSet{files: map[string]*calendarFile{}}
-	if err := s.loadFS(embeddedCalendars, "calendars"); err != nil {
+// NewCalendarSet returns a set built from regions and years (see Replace).
+func NewCalendarSet(regions []CalendarRegion, years []CalendarYear, version int64) (*CalendarSet, error) {
+	s := &CalendarSet{}
+	if err := s.Replace(regions, years, version); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// LoadDir adds or replaces calendars from the *.json files in dir. A file
-// for an existing region adds its years to that region, replacing a year it
-// also lists. Errors name the file.
-func (s *CalendarSet) LoadDir(dir string) error {
-	return s.loadFS(os.DirFS(dir), ".")
-}
-
-func (s *CalendarSet) loadFS(fsys fs.FS, dir string) error {
-	names, err := fs.Glob(fsys, filepath.ToSlash(filepath.Join(dir, "*.json")))
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	var files []*calendarFile
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return err
+// Replace swaps in new data. version identifies the generation (the
+// sequence number of the last notice stored; 0 for data that was never
+// stored). Every year must be valid (CalendarYear.Validate), belong to a
+// listed region, and appear once; every parent must be listed and parents
+// must not form a cycle. On error the set is unchanged.
+func (s *CalendarSet) Replace(regions []CalendarRegion, years []CalendarYear, version int64) error {
+	d := &calendarData{version: version, regions: map[string]CalendarRegion{}, years: map[string]map[int]CalendarYear{}, cals: map[string]*Calendar{}}
+	for _, r := range regions {
+		if !ValidRegionCode(r.Code) {
+			return fmt.Errorf("calendar region %q is malformed", r.Code)
 		}
-		f, err := parseCalendarFile(n, data)
-		if err != nil {
-			return err
+		if _, dup := d.regions[r.Code]; dup {
+			return fmt.Errorf("calendar region %q listed twice", r.Code)
 		}
-		files = append(files, f)
+		d.regions[r.Code] = r
+		d.years[r.Code] = map[int]CalendarYear{}
 	}
-	return s.add(files...)
-}
-
-// Load adds one calendar file's data (see engine/calendars/cn.json for the
-// format). source names the data in errors. Unknown keys, malformed dates,
-// dates outside their year, unknown parents and parent cycles are errors;
-// on error the set is unchanged.
-func (s *CalendarSet) Load(source string, data []byte) error {
-	f, err := parseCalendarFile(source, data)
-	if err != nil {
-		return err
-	}
-	return s.add(f)
-}
-
-func parseCalendarFile(source string, data []byte) (*calendarFile, error) {
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	var f calendarFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
-	}
-	f.source = source
-	if f.Region == "" {
-		return nil, fmt.Errorf("%s: region is required", source)
-	}
-	for ys, y := range f.Years {
-		year, err := parseYear(ys)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", source, err)
+	for _, y := range years {
+		if probs := y.Validate(); len(probs) > 0 {
+			return fmt.Errorf("calendar %s %d: %s", y.Region, y.Year, probs[0].Message.En)
 		}
-		for _, h := range y.Holidays {
-			if h.From.IsZero() || h.To.IsZero() || h.To.Before(h.From) || h.From.Year != year || h.To.Year != year {
-				return nil, fmt.Errorf("%s: holiday %s (%s…%s) must lie within %d with from <= to", source, h.Zh, h.From, h.To, year)
-			}
+		m, ok := d.years[y.Region]
+		if !ok {
+			return fmt.Errorf("calendar %s %d: unknown region", y.Region, y.Year)
 		}
-		for _, w := range y.Workdays {
-			if w.Year != year {
-				return nil, fmt.Errorf("%s: make-up working day %s is not in %d", source, w, year)
-			}
+		if _, dup := m[y.Year]; dup {
+			return fmt.Errorf("calendar %s %d listed twice", y.Region, y.Year)
 		}
+		m[y.Year] = y
 	}
-	return &f, nil
-}
-
-// add merges parsed files into the set and rebuilds every calendar; on
-// error the set is unchanged.
-func (s *CalendarSet) add(in ...*calendarFile) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	files := make(map[string]*calendarFile, len(s.files)+len(in))
-	for k, v := range s.files {
-		files[k] = v
-	}
-	sources := make([]string, 0, len(in))
-	for _, f := range in {
-		sources = append(sources, f.source)
-		old := files[f.Region]
-		if old == nil {
-			files[f.Region] = f
-			continue
-		}
-		merged := *old
-		merged.Years = map[string]calendarYear{}
-		for k, v := range old.Years {
-			merged.Years[k] = v
-		}
-		for k, v := range f.Years {
-			merged.Years[k] = v
-		}
-		if f.Parent != "" {
-			merged.Parent = f.Parent
-		}
-		if f.Name.Zh != "" || f.Name.En != "" {
-			merged.Name = f.Name
-		}
-		merged.source = f.source
-		files[f.Region] = &merged
-	}
-	cals, err := buildCalendars(files)
-	if err != nil {
-		return fmt.Errorf("%s: %w", strings.Join(sources, ", "), err)
-	}
-	s.files, s.cals = files, cals
-	return nil
-}
-
-func parseYear(s string) (int, error) {
-	var y int
-	if _, err := fmt.Sscanf(s, "%d", &y); err != nil || fmt.Sprint(y) != s || y < 1949 || y > 9999 {
-		return 0, fmt.Errorf("invalid year %q", s)
-	}
-	return y, nil
-}
-
-func buildCalendars(files map[string]*calendarFile) (map[string]*Calendar, error) {
-	out := map[string]*Calendar{}
-	var build func(region string, seen map[string]bool) (*Calendar, error)
-	build = func(region string, seen map[string]bool) (*Calendar, error) {
-		if c := out[region]; c != nil {
+	var build func(code string, seen map[string]bool) (*Calendar, error)
+	build = func(code string, seen map[string]bool) (*Calendar, error) {
+		if c := d.cals[code]; c != nil {
 			return c, nil
 		}
-		f := files[region]
-		if f == nil {
-			return nil, fmt.Errorf("unknown calendar region %q", region)
+		r, ok := d.regions[code]
+		if !ok {
+			return nil, fmt.Errorf("unknown calendar region %q", code)
 		}
-		if seen[region] {
-			return nil, fmt.Errorf("calendar parent cycle through %q", region)
+		if seen[code] {
+			return nil, fmt.Errorf("calendar parent cycle through %q", code)
 		}
-		seen[region] = true
-		c := &Calendar{region: region, name: f.Name, years: map[int]bool{}, holidays: map[Date]Text{}, workdays: map[Date]bool{}}
-		if f.Parent != "" {
-			p, err := build(f.Parent, seen)
+		seen[code] = true
+		c := &Calendar{region: code, name: r.Name, years: map[int]YearStatus{}, holidays: map[Date]Text{}, workdays: map[Date]bool{}}
+		if r.Parent != "" {
+			p, err := build(r.Parent, seen)
 			if err != nil {
 				return nil, err
 			}
 			c.parent = p
-			for d, t := range p.holidays {
-				c.holidays[d] = t
+			for k, v := range p.holidays {
+				c.holidays[k] = v
 			}
-			for d := range p.workdays {
-				c.workdays[d] = true
+			for k := range p.workdays {
+				c.workdays[k] = true
 			}
 		}
-		for ys, y := range f.Years {
-			year, _ := parseYear(ys)
-			c.years[year] = true
+		for _, y := range d.years[code] {
+			c.years[y.Year] = y.Status
 			for _, h := range y.Holidays {
-				for d := h.From; !d.After(h.To); d = d.AddDays(1) {
-					c.holidays[d] = Text{Zh: h.Zh, En: h.En}
-					delete(c.workdays, d)
+				for day := h.From; !day.After(h.To); day = day.AddDays(1) {
+					c.holidays[day] = h.Name
+					delete(c.workdays, day)
 				}
 			}
 			for _, w := range y.Workdays {
 				c.workdays[w] = true
+				delete(c.holidays, w)
 			}
 		}
-		out[region] = c
+		d.cals[code] = c
 		return c, nil
 	}
-	for r := range files {
-		if _, err := build(r, map[string]bool{}); err != nil {
-			return nil, err
+	for code := range d.regions {
+		if _, err := build(code, map[string]bool{}); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	s.data.Store(d)
+	return nil
 }
 
+func (s *CalendarSet) current() *calendarData {
+	if d := s.data.Load(); d != nil {
+		return d
+	}
+	return &calendarData{}
+}
+
+// Version returns the generation of the data (see Replace).
+func (s *CalendarSet) Version() int64 { return s.current().version }
+
 // Region returns the calendar of region ("" means DefaultRegion), or an
-// invalid *Error when no calendar is loaded for it.
+// invalid *Error when no calendar is known for it.
 func (s *CalendarSet) Region(region string) (*Calendar, error) {
 	if region == "" {
 		region = DefaultRegion
 	}
-	s.mu.RLock()
-	c := s.cals[region]
-	s.mu.RUnlock()
+	c := s.current().cals[region]
 	if c == nil {
 		return nil, &Error{Code: CodeInvalid,
-			Message:   fmt.Sprintf("no calendar for region %q", region),
-			MessageZh: fmt.Sprintf("未配置地区 %q 的节假日日历", region)}
+			Message:   fmt.Sprintf("there is no holiday calendar for region %q", region),
+			MessageZh: fmt.Sprintf("没有地区“%s”的节假日日历", region)}
 	}
 	return c, nil
 }
 
-// Regions returns the loaded region codes, sorted.
-func (s *CalendarSet) Regions() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rs := make([]string, 0, len(s.cals))
-	for r := range s.cals {
-		rs = append(rs, r)
+// Regions returns the known regions, sorted by code.
+func (s *CalendarSet) Regions() []CalendarRegion {
+	d := s.current()
+	out := make([]CalendarRegion, 0, len(d.regions))
+	for _, r := range d.regions {
+		out = append(out, r)
 	}
-	sort.Strings(rs)
-	return rs
+	slices.SortFunc(out, func(a, b CalendarRegion) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
+// Years returns the data of region (all regions when region is ""),
+// sorted by region and year.
+func (s *CalendarSet) Years(region string) []CalendarYear {
+	d := s.current()
+	var out []CalendarYear
+	for code, m := range d.years {
+		if region != "" && code != region {
+			continue
+		}
+		for _, y := range m {
+			out = append(out, y)
+		}
+	}
+	slices.SortFunc(out, func(a, b CalendarYear) int {
+		if c := strings.Compare(a.Region, b.Region); c != 0 {
+			return c
+		}
+		return a.Year - b.Year
+	})
+	return out
+}
+
+// Descendants returns region and every region below it (whose parent
+// chain reaches it), sorted.
+func (s *CalendarSet) Descendants(region string) []string {
+	d := s.current()
+	var out []string
+	for code, c := range d.cals {
+		for k := c; k != nil; k = k.parent {
+			if k.region == region {
+				out = append(out, code)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -2,12 +2,10 @@ package engine_test
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 )
 
@@ -22,7 +20,7 @@ func date(t *testing.T, s string) engine.Date {
 
 func national(t *testing.T) *engine.Calendar {
 	t.Helper()
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +65,7 @@ func TestCalendar_IsWorkingDay_2025And2026Notices(t *testing.T) {
 		{"2025-03-31", true, "Monday; an ordinary day outside Xinjiang"},
 	} {
 		t.Run(tc.day, func(t *testing.T) {
-			got, err := c.IsWorkingDay(date(t, tc.day))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tc.want {
+			if got := c.IsWorkingDay(date(t, tc.day)); got != tc.want {
 				t.Errorf("%s (%s): working=%v, want %v", tc.day, tc.why, got, tc.want)
 			}
 		})
@@ -112,33 +106,42 @@ func TestCalendar_WorkingDaysBetweenIsTheInverseOfAddWorkingDays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := c.WorkingDaysBetween(start, end)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != n {
+		if got := c.WorkingDaysBetween(start, end); got != n {
 			t.Fatalf("WorkingDaysBetween(%s, %s) = %d, want %d", start, end, got, n)
 		}
-		back, _ := c.WorkingDaysBetween(end, start)
+		back := c.WorkingDaysBetween(end, start)
 		if back != -n {
 			t.Fatalf("reversed = %d, want %d", back, -n)
 		}
 	}
 }
 
-// REGULATION.md §6 and DESIGN.md "Time": a period into a year without data
-// is an error naming the year, never a guess.
-func TestCalendar_CountingIntoAYearWithoutDataFailsNamingTheYear(t *testing.T) {
+// DESIGN.md "Time", REGULATION.md §6: a period reaching into a year
+// without data is counted on weekends alone and reported as a gap naming
+// the year — never refused, never silently final.
+func TestCalendar_CountingIntoAYearWithoutDataUsesWeekendsAndNamesTheGap(t *testing.T) {
 	c := national(t)
-	_, err := c.AddWorkingDays(date(t, "2026-12-28"), 7)
-	if !errors.Is(err, engine.ErrNoCalendarData) {
-		t.Fatalf("want ErrNoCalendarData, got %v", err)
+	got, err := c.AddWorkingDays(date(t, "2026-12-28"), 7)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(err.Error(), "2027") {
-		t.Fatalf("error %q does not name 2027", err)
+	// 12-29, 12-30, 12-31, then 2027 on weekends alone: 01-01 (Fri), 01-04, 01-05, 01-06.
+	if got.String() != "2027-01-06" {
+		t.Fatalf("got %s, want 2027-01-06", got)
 	}
-	if _, err := c.IsWorkingDay(date(t, "2024-12-31")); !errors.Is(err, engine.ErrNoCalendarData) {
-		t.Fatalf("2024: want ErrNoCalendarData, got %v", err)
+	gaps := c.Gaps(date(t, "2026-12-29"), got)
+	if len(gaps) != 1 || gaps[0].Key() != "cn:2027" || gaps[0].National || gaps[0].Partial {
+		t.Fatalf("gaps %+v, want the national 2027 gap", gaps)
+	}
+	r := gaps[0].Reason()
+	if !strings.Contains(r.Zh, "2027年") || !strings.Contains(r.Zh, "周末") || !strings.Contains(r.En, "2027") || strings.ContainsAny(r.Zh, "abcdefghijklmnopqrstuvwxyz-") {
+		t.Fatalf("reason %+v: want Chinese-only zh and an English en naming 2027", r)
+	}
+	if g := c.Gap(2026); g != nil {
+		t.Fatalf("2026 is covered, got gap %+v", g)
+	}
+	if until, ok := c.CoveredUntil(date(t, "2026-12-02")); !ok || until.String() != "2026-12-31" {
+		t.Fatalf("covered until %s %v", until, ok)
 	}
 }
 
@@ -170,7 +173,7 @@ func TestCalendar_CalendarPeriodEndingOnAHolidayMovesToTheNextWorkingDay(t *test
 }
 
 func TestCalendar_XinjiangAddsEidHolidaysToTheNationalCalendar(t *testing.T) {
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,75 +190,81 @@ func TestCalendar_XinjiangAddsEidHolidaysToTheNationalCalendar(t *testing.T) {
 		"2025-02-04": false, // national Spring Festival still applies
 		"2025-02-08": true,  // national make-up day still applies
 	} {
-		got, err := xj.IsWorkingDay(date(t, day))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
+		if got := xj.IsWorkingDay(date(t, day)); got != want {
 			t.Errorf("cn-xj %s working=%v, want %v", day, got, want)
 		}
 	}
 	if name, ok := xj.HolidayName(date(t, "2025-03-31")); !ok || name.Zh != "肉孜节" {
 		t.Errorf("holiday name = %v %v", name, ok)
 	}
-	// The 2026 Xinjiang notice was not found (REGULATION.md §6): refuse.
-	if _, err := xj.IsWorkingDay(date(t, "2026-03-20")); !errors.Is(err, engine.ErrNoCalendarData) {
-		t.Errorf("cn-xj 2026 without data: want ErrNoCalendarData, got %v", err)
+	// The 2026 Xinjiang notice was not found (REGULATION.md §6): the
+	// national data applies, and the gap says so.
+	if !xj.IsWorkingDay(date(t, "2026-03-20")) || xj.IsWorkingDay(date(t, "2026-02-16")) {
+		t.Error("cn-xj 2026 should follow the national calendar")
+	}
+	g := xj.Gap(2026)
+	if g == nil || g.Region != "cn-xj" || !g.National || !strings.Contains(g.Reason().Zh, "全国节假日安排") {
+		t.Errorf("cn-xj 2026 gap %+v", g)
+	}
+	// Without national data the national gap is named first.
+	if g := xj.Gap(2027); g == nil || g.Region != "cn" {
+		t.Errorf("cn-xj 2027 gap %+v, want the national one", g)
 	}
 }
 
-func TestCalendarSet_LoadDirExtendsWithDataAloneWithoutCodeChange(t *testing.T) {
-	dir := t.TempDir()
-	data := map[string]any{
-		"region": "cn",
-		"years": map[string]any{"2027": map[string]any{
-			"holidays": []map[string]string{{"zh": "元旦", "en": "New Year's Day", "from": "2027-01-01", "to": "2027-01-01"}},
-			"workdays": []string{},
-		}},
+func TestCalendarYear_ValidateNamesEachProblem(t *testing.T) {
+	h := func(zh, from, to string) engine.Holiday {
+		return engine.Holiday{Name: engine.Text{Zh: zh, En: zh}, From: date(t, from), To: date(t, to)}
 	}
-	b, _ := json.Marshal(data)
-	if err := os.WriteFile(filepath.Join(dir, "cn-2027.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cals, err := engine.DefaultCalendars()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cals.LoadDir(dir); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := cals.Region("cn")
-	got, err := c.AddWorkingDays(date(t, "2026-12-28"), 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != "2027-01-07" {
-		t.Errorf("got %s, want 2027-01-07", got)
-	}
-	// 2026 data is still there.
-	if ok, _ := c.IsWorkingDay(date(t, "2026-02-28")); !ok {
-		t.Error("2026 make-up day lost after loading 2027")
-	}
-}
-
-func TestCalendarSet_LoadRejectsBadData(t *testing.T) {
-	for name, data := range map[string]string{
-		"unknown key":       `{"region":"x","yeers":{}}`,
-		"no region":         `{"years":{}}`,
-		"bad date":          `{"region":"x","years":{"2026":{"holidays":[],"workdays":["2026-02-30"]}}}`,
-		"date outside year": `{"region":"x","years":{"2026":{"holidays":[],"workdays":["2027-01-02"]}}}`,
-		"unknown parent":    `{"region":"x","parent":"nowhere","years":{}}`,
-		"bad year":          `{"region":"x","years":{"26":{}}}`,
+	for _, tc := range []struct {
+		name string
+		y    engine.CalendarYear
+		want string // substring of the English message
+		hol  int
+		work int
+	}{
+		{"a date in two holidays", engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete,
+			Holidays: []engine.Holiday{h("元旦", "2027-01-01", "2027-01-03"), h("重复", "2027-01-03", "2027-01-04")}}, "already listed", 1, -1},
+		{"a make-up day on a weekday", engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete,
+			Workdays: []engine.Date{date(t, "2027-01-05")}}, "not a Saturday or Sunday", -1, 0},
+		{"a make-up day inside a holiday", engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete,
+			Holidays: []engine.Holiday{h("春节", "2027-02-06", "2027-02-13")}, Workdays: []engine.Date{date(t, "2027-02-06")}}, "already listed", -1, 0},
+		{"a holiday outside the year", engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete,
+			Holidays: []engine.Holiday{h("元旦", "2026-12-31", "2027-01-01")}}, "not within 2027", 0, -1},
+		{"a holiday ending before it starts", engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete,
+			Holidays: []engine.Holiday{h("元旦", "2027-01-03", "2027-01-01")}}, "before it starts", 0, -1},
+		{"an unknown status", engine.CalendarYear{Region: "cn", Year: 2027, Status: "final"}, "status", -1, -1},
+		{"a malformed region", engine.CalendarYear{Region: "CN", Year: 2027, Status: engine.YearComplete}, "region code", -1, -1},
 	} {
-		t.Run(name, func(t *testing.T) {
-			cals, _ := engine.DefaultCalendars()
-			if err := cals.Load("test.json", []byte(data)); err == nil || !strings.Contains(err.Error(), "test.json") {
-				t.Fatalf("want an error naming the file, got %v", err)
+		t.Run(tc.name, func(t *testing.T) {
+			probs := tc.y.Validate()
+			if len(probs) != 1 {
+				t.Fatalf("problems %+v, want one", probs)
 			}
-			if _, err := cals.Region("x"); err == nil {
-				t.Fatal("a rejected file must leave the set unchanged")
+			p := probs[0]
+			if !strings.Contains(p.Message.En, tc.want) || p.Holiday != tc.hol || p.Workday != tc.work || p.Message.Zh == "" {
+				t.Fatalf("problem %+v, want %q at holiday %d workday %d", p, tc.want, tc.hol, tc.work)
 			}
 		})
+	}
+}
+
+func TestCalendarSet_ReplaceRejectsBadDataAndKeepsTheOld(t *testing.T) {
+	cals, err := calendars.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, rs := range map[string][]engine.CalendarRegion{
+		"unknown parent": {{Code: "cn"}, {Code: "cn-x", Parent: "nowhere"}},
+		"parent cycle":   {{Code: "cn-a", Parent: "cn-b"}, {Code: "cn-b", Parent: "cn-a"}},
+		"bad code":       {{Code: "CN"}},
+	} {
+		if err := cals.Replace(rs, nil, 9); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := cals.Region("cn-xj"); err != nil || cals.Version() != 0 {
+		t.Fatal("a rejected replacement must leave the set unchanged")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 	"github.com/looplab/fsm"
 )
@@ -223,7 +224,19 @@ type PeriodDef struct {
 	Kind   PeriodKind
 	Length int
 	Basis  string
-	Pos    string
+	// EndsWith names a date field of the starting event whose value is the
+	// period's last day as announced (a comment period's closing date);
+	// the due date is that day, moved to the next working day when it is a
+	// rest day (Civil Code Art. 203). Empty: the period ends Length units
+	// after it starts.
+	EndsWith string
+	// When is a rule expression (same environment as event rules) that
+	// must hold for a starting event to start the period, e.g. only when
+	// the public is consulted by public comment. Empty: always.
+	When string
+	Pos  string
+
+	when *vm.Program
 }
 
 // State returns the named state or nil.
@@ -299,6 +312,13 @@ func (d *Definition) Compile() error {
 		if p.Length < 1 {
 			add(p.Pos, "period %q: length must be at least 1", p.Name)
 		}
+		if p.When != "" {
+			prog, err := expr.Compile(p.When, expr.Env(prototypeEnv), expr.AsBool())
+			if err != nil {
+				add(p.Pos, "period %q: when %q does not compile to a boolean: %v", p.Name, p.When, err)
+			}
+			p.when = prog
+		}
 		d.periods[p.Name] = p
 	}
 	d.events = map[string]*EventDef{}
@@ -366,6 +386,13 @@ func (d *Definition) Compile() error {
 				}
 			}
 		}
+		for _, p := range ev.Periods.Start {
+			if pd := d.periods[p]; pd != nil && pd.EndsWith != "" {
+				if f := ev.fields[pd.EndsWith]; f == nil || f.Type != FieldDate || !f.Required {
+					add(ev.Pos, "event %q starts period %q, which ends with field %q: the event must declare it as a required date", ev.Name, p, pd.EndsWith)
+				}
+			}
+		}
 		if len(ev.Periods.Extend) > 0 {
 			if f := ev.fields["extend_days"]; f == nil || f.Type != FieldInteger || !f.Required {
 				add(ev.Pos, "event %q extends a period and must declare a required integer field extend_days", ev.Name)
@@ -399,7 +426,7 @@ func (d *Definition) Compile() error {
 		if _, dup := d.events[ev.Name]; dup {
 			add(ev.Pos, "event %q declared twice", ev.Name)
 		}
-		if ev.Name == "create" {
+		if ev.Name == "create" || ev.Name == RecomputeEvent {
 			add(ev.Pos, "event name %q is reserved", ev.Name)
 		}
 		d.events[ev.Name] = ev

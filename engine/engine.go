@@ -142,10 +142,11 @@ func (e *Engine) Create(ctx context.Context, actor Actor, in CreateInput) (*Resu
 			return nil, Internal(err)
 		}
 		seedRecord(d, stored.Record)
-		if err := e.evalRules(d, d.Create, stored, actor, payload, in.Reason, cal, today); err != nil {
+		start, err := checkEvent(d, d.Create, ruleEnvFor(d, stored, actor, payload, in.Reason, cal, today))
+		if err != nil {
 			return nil, err
 		}
-		if err := applyRecord(d, d.Create, stored, actor, payload, in.Reason, cal, now, today, 1); err != nil {
+		if err := applyRecord(d, d.Create, start, stored, actor, payload, in.Reason, cal, today, 1); err != nil {
 			return nil, err
 		}
 		stored.CreatedAt, stored.UpdatedAt = AuditTime(now), AuditTime(now)
@@ -268,6 +269,7 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 	today := DateOf(now.In(e.loc))
 	from := it.State
 	var payload map[string]any
+	var start []string
 
 	// The state machine: a fresh FSM at the stored state, checks in before_event.
 	m := fsm.NewFSM(from, d.fsmEvents(), fsm.Callbacks{
@@ -283,7 +285,8 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 			}
 			payload = p
 			seedRecord(d, it.Record)
-			if err := e.evalRules(d, ev, it, actor, payload, in.Reason, cal, today); err != nil {
+			start, err = checkEvent(d, ev, ruleEnvFor(d, it, actor, payload, in.Reason, cal, today))
+			if err != nil {
 				fe.Cancel(err)
 			}
 		},
@@ -293,7 +296,7 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 		return nil, err
 	}
 	to := m.Current()
-	if err := applyRecord(d, ev, it, actor, payload, in.Reason, cal, now, today, it.Version+1); err != nil {
+	if err := applyRecord(d, ev, start, it, actor, payload, in.Reason, cal, today, it.Version+1); err != nil {
 		return nil, err
 	}
 	loaded := it.Version
@@ -422,10 +425,9 @@ func itemEnv(it *Item) map[string]any {
 		"department_id": int(it.DepartmentID), "workflow": it.WorkflowID}
 }
 
-func (e *Engine) evalRules(d *Definition, ev *EventDef, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date) error {
-	if len(ev.Rules) == 0 {
-		return nil
-	}
+// ruleEnvFor is the environment rules and period conditions of one event
+// are evaluated in.
+func ruleEnvFor(d *Definition, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date) map[string]any {
 	periods, _ := it.Record["periods"].(map[string]any)
 	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods})
 	env["payload"] = payload
@@ -434,17 +436,38 @@ func (e *Engine) evalRules(d *Definition, ev *EventDef, it *Item, actor Actor, p
 	env["actor"] = actorEnv(actor)
 	env["reason"] = reason
 	env["settings"] = d.settings()
+	return env
+}
+
+// checkEvent evaluates the event's rules and decides which of its periods
+// start (those whose condition holds), before anything is changed.
+func checkEvent(d *Definition, ev *EventDef, env map[string]any) ([]string, error) {
 	for _, r := range ev.Rules {
 		if err := r.eval(env); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	var start []string
+	for _, name := range ev.Periods.Start {
+		pd := d.Period(name)
+		if pd.when != nil {
+			ok, err := evalBool(pd.when, env)
+			if err != nil {
+				return nil, &Error{Code: CodeInternal, Message: "period condition failed to evaluate", MessageZh: "期限条件执行失败",
+					Err: fmt.Errorf("%s: period %s when %q: %w", pd.Pos, name, pd.When, err)}
+			}
+			if !ok {
+				continue
+			}
+		}
+		start = append(start, name)
+	}
+	return start, nil
 }
 
 // applyRecord writes the event's payload, waiver and period operations into
 // the item's record.
-func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, now time.Time, today Date, seq int) error {
+func applyRecord(d *Definition, ev *EventDef, start []string, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date, seq int) error {
 	rec := it.Record
 	if ev.Record.Stage != "" {
 		stage, _ := rec[ev.Record.Stage].(map[string]any)
@@ -522,7 +545,7 @@ func applyRecord(d *Definition, ev *EventDef, it *Item, actor Actor, payload map
 		w[ev.Waives] = map[string]any{"reason": reason, "by": actor.Ref(), "on": today.String(), "event": ev.Name}
 	}
 	applyAssignments(ev, rec, payload)
-	if err := applyPeriods(d, ev, rec, cal, today, payload); err != nil {
+	if err := applyPeriods(d, ev, start, rec, cal, today, payload); err != nil {
 		return err
 	}
 	it.DueOn = DueOn(rec)
@@ -569,16 +592,8 @@ func (e *Engine) ActionsFor(it *Item, actor Actor) ([]Action, error) {
 	if err != nil {
 		return nil, Internal(err)
 	}
-	today := e.Today()
 	seedRecord(d, it.Record)
-	periods, _ := it.Record["periods"].(map[string]any)
-	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods})
-	env["payload"] = map[string]any{}
-	env["record"] = map[string]any(it.Record)
-	env["item"] = itemEnv(it)
-	env["actor"] = actorEnv(actor)
-	env["reason"] = ""
-	env["settings"] = d.settings()
+	env := ruleEnvFor(d, it, actor, map[string]any{}, "", cal, e.Today())
 	var out []Action
 	for _, ev := range d.Events {
 		if !contains(ev.From, it.State) {

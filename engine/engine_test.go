@@ -6,10 +6,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/memstore"
 	"github.com/juece/juece/workflows"
@@ -153,7 +155,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,15 +355,62 @@ func TestFire_PeriodsStartPauseResumeExtend(t *testing.T) {
 	f.must(t, it.ID, "finish", legal, nil, "")
 }
 
-func TestFire_PeriodIntoAYearWithoutCalendarDataFailsClearly(t *testing.T) {
+// DESIGN.md "Time": a period counted into a year without holiday data is
+// computed on weekends alone and marked provisional, never refused; once
+// the data is loaded a recomputation moves it, as one system event that
+// names the old and new due dates and keeps the chain whole.
+func TestFire_PeriodIntoAYearWithoutDataIsProvisionalAndRecomputedWhenDataArrives(t *testing.T) {
 	f := newFixture(t)
 	it := f.create(t)
 	f.on(t, "2026-12-28")
-	_, err := f.fire(t, it.ID, "submit", owner, map[string]any{"title": "t"}, "")
-	e, ok := err.(*engine.Error)
-	if !ok || e.Code != engine.CodeInvalid || !contains(e.Error(), "2027") {
-		t.Fatalf("want an invalid error naming 2027, got %v", err)
+	res, err := f.fire(t, it.ID, "submit", owner, map[string]any{"title": "t"}, "")
+	if err != nil {
+		t.Fatalf("a period reaching into 2027 must not be refused: %v", err)
 	}
+	p := res.Item.Record["periods"].(map[string]any)["review_time"].(map[string]any)
+	reason, _ := p["provisional_reason"].(map[string]any)
+	if p["due"] != "2027-01-06" || p["provisional"] != true || !contains(fmt.Sprint(reason["zh"]), "2027年") {
+		t.Fatalf("period state %v: want a provisional due date of 2027-01-06 with its reason", p)
+	}
+	// Loading 2027 data (a test fixture, not the real notice) moves the date.
+	fixture := engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearComplete, Basis: "测试用数据（非真实通知）",
+		Holidays: []engine.Holiday{{Name: engine.Text{Zh: "测试假日", En: "Test holiday"}, From: mustDate(t, "2027-01-01"), To: mustDate(t, "2027-01-03")}}}
+	cals := f.eng.Calendars()
+	if err := cals.Replace(cals.Regions(), append(cals.Years(""), fixture), 7); err != nil {
+		t.Fatal(err)
+	}
+	item, _ := f.store.GetItem(t.Context(), orgA, it.ID)
+	change := engine.CalendarChange{Seq: 7, Region: "cn", Year: 2027, Status: engine.YearComplete, Basis: fixture.Basis}
+	res, err = f.eng.RecomputePeriods(t.Context(), item, []engine.CalendarChange{change, {Seq: 6, Region: "cn", Year: 2025}})
+	if err != nil || res == nil {
+		t.Fatalf("recompute: %v %v", res, err)
+	}
+	var pl engine.RecomputePayload
+	if err := json.Unmarshal(res.Event.Payload, &pl); err != nil {
+		t.Fatal(err)
+	}
+	if res.Event.Event != engine.RecomputeEvent || res.Event.Actor != "system" || len(pl.Periods) != 1 ||
+		pl.Periods[0].OldDue != "2027-01-06" || pl.Periods[0].NewDue != "2027-01-07" || pl.Periods[0].Provisional ||
+		len(pl.Changes) != 1 || pl.Changes[0].Year != 2027 {
+		t.Fatalf("recompute event %s %s: want old 2027-01-06, new 2027-01-07, final, caused by the 2027 data only", res.Event.Event, res.Event.Payload)
+	}
+	// A second recomputation finds nothing to change and writes nothing.
+	item, _ = f.store.GetItem(t.Context(), orgA, it.ID)
+	if again, err := f.eng.RecomputePeriods(t.Context(), item, nil); err != nil || again != nil {
+		t.Fatalf("second recompute: %v %v", again, err)
+	}
+	if r, err := engine.Verify(t.Context(), f.store, 0, 0); err != nil || r.Break != nil {
+		t.Fatalf("verify: %v %v", r.Break, err)
+	}
+}
+
+func mustDate(t *testing.T, s string) engine.Date {
+	t.Helper()
+	d, err := engine.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func contains(s, sub string) bool { return len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0) }

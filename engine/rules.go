@@ -6,6 +6,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
 )
 
 // The rule language.
@@ -24,8 +25,8 @@ import (
 //	settings the workflow's settings
 //
 // and these functions (dates are "2006-01-02" strings; working days follow
-// the item's calendar region, and a date in a year without calendar data is
-// an error, never a guess):
+// the item's calendar region; over a year without holiday data weekends
+// alone are counted, as for provisional due dates):
 //
 //	today()                        the current date in the configured zone
 //	days_between(a, b)             calendar days from a to b (b - a)
@@ -94,17 +95,18 @@ type ruleFuncs struct {
 	periods map[string]any
 }
 
-// calendarError marks a function failure that should reach the caller as is.
-type calendarError struct{ err *Error }
+// funcError marks a rule function failure (a malformed date) that should
+// reach the caller as is.
+type funcError struct{ err *Error }
 
-func (c calendarError) Error() string { return c.err.Error() }
+func (c funcError) Error() string { return c.err.Error() }
 
 func (f *ruleFuncs) fail(err error) {
 	var e *Error
 	if !errors.As(err, &e) {
-		e = &Error{Code: CodeInvalid, Message: err.Error(), MessageZh: "日期计算失败：" + err.Error(), Err: err}
+		e = &Error{Code: CodeInvalid, Message: "a date could not be computed", MessageZh: "日期计算失败", Err: err}
 	}
-	panic(calendarError{e})
+	panic(funcError{e})
 }
 
 func (f *ruleFuncs) date(s string) Date {
@@ -120,11 +122,7 @@ func (f *ruleFuncs) today() string { return f.todayD.String() }
 func (f *ruleFuncs) daysBetween(a, b string) int { return DaysBetween(f.date(a), f.date(b)) }
 
 func (f *ruleFuncs) workingDaysBetween(a, b string) int {
-	n, err := f.cal.WorkingDaysBetween(f.date(a), f.date(b))
-	if err != nil {
-		f.fail(calendarErr(err))
-	}
-	return n
+	return f.cal.WorkingDaysBetween(f.date(a), f.date(b))
 }
 
 func (f *ruleFuncs) addDays(a string, n int) string { return f.date(a).AddDays(n).String() }
@@ -132,7 +130,8 @@ func (f *ruleFuncs) addDays(a string, n int) string { return f.date(a).AddDays(n
 func (f *ruleFuncs) addWorkingDays(a string, n int) string {
 	d, err := f.cal.AddWorkingDays(f.date(a), n)
 	if err != nil {
-		f.fail(calendarErr(err))
+		f.fail(&Error{Code: CodeInvalid, Message: fmt.Sprintf("cannot count %d working days", n),
+			MessageZh: fmt.Sprintf("无法计算%d个工作日", n), Err: err})
 	}
 	return d.String()
 }
@@ -171,43 +170,45 @@ func (f *ruleFuncs) periodOverdue(name string) bool {
 	return due != "" && f.todayD.After(f.date(due))
 }
 
-// calendarErr turns a calendar failure into an invalid error with a
-// bilingual message.
-func calendarErr(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	if errors.Is(err, ErrNoCalendarData) {
-		return &Error{Code: CodeInvalid, Message: err.Error(),
-			MessageZh: "期限计算超出已有节假日数据范围：" + err.Error(), Err: err}
-	}
-	return &Error{Code: CodeInvalid, Message: err.Error(), MessageZh: "期限计算失败：" + err.Error(), Err: err}
-}
-
-// eval runs one rule. A false result returns a guard_failed *Error carrying
-// the rule's message and basis; a failure of a date function returns its
-// error; any other run-time failure is a fault of the definition (internal).
-func (r *Rule) eval(env map[string]any) (err error) {
+// evalBool runs a compiled boolean expression. A failure of a rule
+// function (a malformed date) is returned as its *Error; any other run-time
+// failure is returned as is.
+func evalBool(prog *vm.Program, env map[string]any) (ok bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			if ce, ok := p.(calendarError); ok {
-				err = ce.err
+			if fe, isFunc := p.(funcError); isFunc {
+				ok, err = false, fe.err
 				return
 			}
 			panic(p)
 		}
 	}()
-	out, rerr := expr.Run(r.program, env)
-	if rerr != nil {
-		var ce calendarError
-		if errors.As(rerr, &ce) {
-			return ce.err
+	out, err := expr.Run(prog, env)
+	if err != nil {
+		var fe funcError
+		if errors.As(err, &fe) {
+			return false, fe.err
+		}
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+// eval runs one rule. A false result returns a guard_failed *Error carrying
+// the rule's message and basis; a failure of a date function returns its
+// error; any other run-time failure is a fault of the definition (internal).
+func (r *Rule) eval(env map[string]any) error {
+	ok, err := evalBool(r.program, env)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return e
 		}
 		return &Error{Code: CodeInternal, Message: "rule failed to evaluate", MessageZh: "规则执行失败",
-			Err: fmt.Errorf("%s: rule %q: %w", r.Pos, r.Check, rerr)}
+			Err: fmt.Errorf("%s: rule %q: %w", r.Pos, r.Check, err)}
 	}
-	if ok, _ := out.(bool); ok {
+	if ok {
 		return nil
 	}
 	return &Error{Code: CodeGuardFailed, Message: r.Message.En, MessageZh: r.Message.Zh, Basis: r.Basis, Rule: r.Check}

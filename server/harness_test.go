@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/pgtest"
 	"github.com/juece/juece/internal/scenario"
@@ -98,7 +99,7 @@ func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *en
 	if err != nil {
 		t.Fatal(err)
 	}
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatal(err)
 	}

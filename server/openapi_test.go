@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/memstore"
 	"github.com/juece/juece/workflows"
@@ -40,7 +41,7 @@ func routeServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatal(err)
 	}

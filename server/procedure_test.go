@@ -81,11 +81,11 @@ func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 			t.Fatalf("comments: total %v, %d groups; want 500 in 300 groups", cm["total"], len(cm["groups"].([]any)))
 		}
 		// The period cannot close before every group is disposed (Art. 18).
-		e.on("2026-02-06")
+		e.on("2026-02-09")
 		wantProblem(t, e.fire(t, "fgw", a, "close_comment_period", steps["close_comment_period"].Payload, ""), http.StatusConflict, "guard_failed")
 		for i, g := range cm["groups"].([]any) {
 			disp := []string{"adopted", "partly_adopted", "not_adopted"}[i%3]
-			fire(a, "fgw", "2026-02-06", "dispose_comment_group", map[string]any{"group": g.(map[string]any)["group"], "disposition": disp, "reason": "经研究"}, "")
+			fire(a, "fgw", "2026-02-09", "dispose_comment_group", map[string]any{"group": g.(map[string]any)["group"], "disposition": disp, "reason": "经研究"}, "")
 		}
 		step(a, "close_comment_period")
 		for _, ev := range []string{"assign_experts", "record_expert_opinion", "record_expert_handling", "assign_risk_assessor", "record_risk_assessment", "submit_legality_review"} {

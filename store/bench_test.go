@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/enginetest"
 	"github.com/juece/juece/internal/pgtest"
@@ -83,7 +84,7 @@ func newBenchFixture(b *testing.B, db *store.DB, n int) *benchFixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		b.Fatal(err)
 	}

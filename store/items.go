@@ -118,8 +118,8 @@ func (db *DB) CreateItem(ctx context.Context, it *engine.Item, genesis func(*eng
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, version = ?, record = ?, head = ?, created_at = ?, updated_at = ?,
-			due_on = ?, assignees = ? WHERE id = ?`), it.State, it.Version, rec, ev.Hash, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt},
-			nullStr(it.DueOn), assigneesColumn(it), id); err != nil {
+			due_on = ?, assignees = ?, periods_running = ? WHERE id = ?`), it.State, it.Version, rec, ev.Hash, dbTime{it.CreatedAt}, dbTime{it.UpdatedAt},
+			nullStr(it.DueOn), assigneesColumn(it), engine.HasRunningPeriods(it.Record), id); err != nil {
 			return translate(err)
 		}
 		return insertEvent(ctx, tx, ev)
@@ -161,7 +161,8 @@ func (db *DB) getItemQuery() string {
 // UPDATE feeds the audit INSERT, so either both happen or neither does, in
 // one round trip.
 const commitPG = `WITH u AS (
-	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5, due_on = $20, assignees = $21
+	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5, due_on = $20, assignees = $21,
+		periods_running = $22
 	WHERE id = $6 AND org_id = $7 AND version = $8 RETURNING id)
 INSERT INTO audit_events (org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
 SELECT CAST($7 AS bigint), u.id, CAST($9 AS integer), CAST($10 AS timestamptz), CAST($11 AS text), CAST($12 AS text),
@@ -169,15 +170,16 @@ SELECT CAST($7 AS bigint), u.id, CAST($9 AS integer), CAST($10 AS timestamptz), 
 
 // CommitTransition implements engine.Store.
 func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVersion int, ev *engine.AuditEvent) error {
-	rec, err := recordJSON(it.Record)
-	if err != nil {
-		return err
-	}
 	if ev.ItemID != it.ID || ev.OrgID != it.OrgID || ev.Seq != it.Version {
 		return engine.Internal(errors.New("store: audit event does not belong to the transition"))
 	}
 	var n int64
+	var err error
 	if db.dialect == Postgres {
+		rec, err := recordJSON(it.Record)
+		if err != nil {
+			return err
+		}
 		st, err := db.prepared(ctx, commitPG)
 		if err != nil {
 			return err
@@ -185,21 +187,15 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 		res, err := st.ExecContext(ctx, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
 			it.ID, it.OrgID, expectedVersion,
 			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash,
-			nullStr(it.DueOn), assigneesColumn(it))
+			nullStr(it.DueOn), assigneesColumn(it), engine.HasRunningPeriods(it.Record))
 		if err != nil {
 			return translate(err)
 		}
 		n, _ = res.RowsAffected()
 	} else {
 		err = db.tx(ctx, func(tx *sqlx.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?, due_on = ?, assignees = ?
-				WHERE id = ? AND org_id = ? AND version = ?`,
-				it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, nullStr(it.DueOn), assigneesColumn(it), it.ID, it.OrgID, expectedVersion)
-			if err != nil {
-				return translate(err)
-			}
-			if n, _ = res.RowsAffected(); n == 0 {
-				return nil
+			if n, err = updateItemInTx(ctx, tx, it, expectedVersion); err != nil || n == 0 {
+				return err
 			}
 			return insertEvent(ctx, tx, ev)
 		})
@@ -221,6 +217,25 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 		return translate(err)
 	}
 	return conflict()
+}
+
+// updateItemInTx writes the item's new state, record, head and version
+// provided the stored version is still expected, and returns the number of
+// rows changed (0 or 1). PostgreSQL's CommitTransition does the same in
+// one statement (commitPG).
+func updateItemInTx(ctx context.Context, tx *sqlx.Tx, it *engine.Item, expected int) (int64, error) {
+	rec, err := recordJSON(it.Record)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?, due_on = ?,
+		assignees = ?, periods_running = ? WHERE id = ? AND org_id = ? AND version = ?`),
+		it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, nullStr(it.DueOn), assigneesColumn(it),
+		engine.HasRunningPeriods(it.Record), it.ID, it.OrgID, expected)
+	if err != nil {
+		return 0, translate(err)
+	}
+	return res.RowsAffected()
 }
 
 type eventRow struct {

@@ -143,17 +143,11 @@ func (db *DB) lockOpenMeeting(ctx context.Context, tx *sqlx.Tx, org, id int64) e
 // commitInTx is CommitTransition inside a larger transaction.
 func (db *DB) commitInTx(ctx context.Context, tx *sqlx.Tx, tr *engine.Transition) error {
 	it, ev := tr.Item, tr.Event
-	rec, err := recordJSON(it.Record)
+	n, err := updateItemInTx(ctx, tx, it, tr.ExpectedVersion)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET state = ?, record = ?, head = ?, version = ?, updated_at = ?, due_on = ?, assignees = ?
-		WHERE id = ? AND org_id = ? AND version = ?`),
-		it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt}, nullStr(it.DueOn), assigneesColumn(it), it.ID, it.OrgID, tr.ExpectedVersion)
-	if err != nil {
-		return translate(err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
+	if n != 1 {
 		return &engine.Error{Code: engine.CodeConflict, MessageZh: "事项 " + strconv.FormatInt(it.ID, 10) + " 已被他人修改，请刷新后重试",
 			Message: "item " + strconv.FormatInt(it.ID, 10) + " was changed by someone else; reload and retry"}
 	}

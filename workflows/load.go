@@ -15,6 +15,10 @@
 //	  archived: {zh: 已归档, en: Archived, terminal: true}
 //	periods:
 //	  legality_review: {zh: …, en: …, unit: working_days, kind: minimum, length: 7, basis: 第二十六条}
+//	  comment_period:               # a period whose last day the starting event names
+//	    {zh: …, en: …, unit: calendar_days, kind: minimum, length: 30, basis: 第十五条,
+//	     ends_with: closes_on,        # that date field; a rest day moves to the next working day
+//	     when: '"public_comment" in payload.methods'}   # started only when this holds
 //	events:
 //	  open_comment_period:
 //	    zh: 公开征求意见
@@ -148,12 +152,14 @@ type yEvent struct {
 }
 
 type yPeriod struct {
-	Zh     string `yaml:"zh"`
-	En     string `yaml:"en"`
-	Unit   string `yaml:"unit"`
-	Kind   string `yaml:"kind"`
-	Length int    `yaml:"length"`
-	Basis  string `yaml:"basis"`
+	Zh       string `yaml:"zh"`
+	En       string `yaml:"en"`
+	Unit     string `yaml:"unit"`
+	Kind     string `yaml:"kind"`
+	Length   int    `yaml:"length"`
+	Basis    string `yaml:"basis"`
+	EndsWith string `yaml:"ends_with"`
+	When     string `yaml:"when"`
 }
 
 type yDef struct {
@@ -305,7 +311,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		yp := y.Periods[n]
 		d.Periods = append(d.Periods, &engine.PeriodDef{Name: n, Label: engine.Text{Zh: yp.Zh, En: yp.En},
 			Unit: engine.PeriodUnit(yp.Unit), Kind: engine.PeriodKind(yp.Kind), Length: yp.Length,
-			Basis: yp.Basis, Pos: at("periods." + n)})
+			Basis: yp.Basis, EndsWith: yp.EndsWith, When: yp.When, Pos: at("periods." + n)})
 	}
 	convert := func(name, path string, ye *yEvent) *engine.EventDef {
 		ev := &engine.EventDef{Name: name, Label: engine.Text{Zh: ye.Zh, En: ye.En}, From: ye.From, To: ye.To, Stay: ye.Stay,

@@ -27,12 +27,15 @@ func newOrgCmd(opts *options) *cobra.Command {
 		Short: "Create an organisation; CODE appears in public URLs, NAME is its full name",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd, opts)
+			a, err := openApp(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			id, err := db.CreateOrganisation(cmd.Context(), args[0], args[1], region)
+			defer a.db.Close()
+			if _, err := a.engine.Calendars().Region(region); err != nil {
+				return &exitError{1, fmt.Errorf("%w; known regions: %s", err, strings.Join(regionCodes(a.engine.Calendars()), ", "))}
+			}
+			id, err := a.db.CreateOrganisation(cmd.Context(), args[0], args[1], region)
 			if err != nil {
 				return &exitError{1, err}
 			}
@@ -43,6 +46,14 @@ func newOrgCmd(opts *options) *cobra.Command {
 	add.Flags().StringVar(&region, "region", engine.DefaultRegion, "calendar region, e.g. cn or cn-xj")
 	cmd.AddCommand(add)
 	return cmd
+}
+
+func regionCodes(set *engine.CalendarSet) []string {
+	var out []string
+	for _, r := range set.Regions() {
+		out = append(out, r.Code)
+	}
+	return out
 }
 
 func openDB(cmd *cobra.Command, opts *options) (*store.DB, error) {

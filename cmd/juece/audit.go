@@ -31,6 +31,16 @@ func newAuditCmd(opts *options) *cobra.Command {
 			if item != 0 && res.Items == 0 {
 				return &exitError{1, fmt.Errorf("no item %d", item)}
 			}
+			if item == 0 {
+				entries, err := a.db.CalendarEntries(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if b := engine.VerifyCalendarLog(entries); b != nil {
+					return &exitError{1, fmt.Errorf("BROKEN: %s (节假日日历记录校验失败)", b)}
+				}
+				fmt.Fprintf(out, "ok: calendar log, %d entries (节假日日历记录完整)\n", len(entries))
+			}
 			fmt.Fprintf(out, "ok: %d items, %d events, every chain holds (审计链完整)\n", res.Items, res.Events)
 			return nil
 		},

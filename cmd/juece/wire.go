@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/server"
 	"github.com/juece/juece/store"
 	"github.com/juece/juece/workflows"
@@ -15,21 +17,9 @@ var _ server.Backend = (*store.DB)(nil)
 
 // app is everything a subcommand may need, wired from options.
 type app struct {
-	db     *store.DB
-	engine *engine.Engine
-}
-
-func loadCalendars(opts *options) (*engine.CalendarSet, error) {
-	cals, err := engine.DefaultCalendars()
-	if err != nil {
-		return nil, err
-	}
-	if opts.calendars != "" {
-		if err := cals.LoadDir(opts.calendars); err != nil {
-			return nil, err
-		}
-	}
-	return cals, nil
+	db        *store.DB
+	engine    *engine.Engine
+	calendars *procedure.Calendars
 }
 
 // openApp opens and migrates the database and builds the engine.
@@ -38,9 +28,15 @@ func openApp(ctx context.Context, opts *options) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workflows: %w", err)
 	}
-	cals, err := loadCalendars(opts)
+	cals, err := calendars.Default()
 	if err != nil {
 		return nil, fmt.Errorf("calendars: %w", err)
+	}
+	var extra []*calendars.Notice
+	if opts.calendars != "" {
+		if extra, err = calendars.LoadDir(opts.calendars); err != nil {
+			return nil, fmt.Errorf("calendars: %w", err)
+		}
 	}
 	db, err := store.Open(ctx, opts.db)
 	if err != nil {
@@ -55,5 +51,17 @@ func openApp(ctx context.Context, opts *options) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, engine: eng}, nil
+	// The calendars in force live in the database: the shipped notices
+	// seed what it lacks, --calendars files are loaded over them, and the
+	// engine counts on what the log holds.
+	pc := procedure.NewCalendars(db, eng, nil)
+	if err := pc.Seed(ctx, extra...); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("calendars: %w", err)
+	}
+	if _, err := pc.Refresh(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("calendars: %w", err)
+	}
+	return &app{db: db, engine: eng, calendars: pc}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/memstore"
 	"github.com/juece/juece/internal/scenario"
@@ -53,7 +54,7 @@ func NewWithStore(t testing.TB, s engine.Store, date string) *Harness {
 	if err != nil {
 		t.Fatalf("workflows: %v", err)
 	}
-	cals, err := engine.DefaultCalendars()
+	cals, err := calendars.Default()
 	if err != nil {
 		t.Fatalf("calendars: %v", err)
 	}

@@ -79,7 +79,7 @@ func MajorDecision(c Cast) []Step {
 		{"2026-01-12", "record_hearing_materials", c.Organizer, map[string]any{"participant": "居民甲", "sent_on": "2026-01-12"}, ""},
 		{"2026-01-13", "record_hearing_materials", c.Organizer, map[string]any{"participant": "居民乙", "sent_on": "2026-01-13"}, ""},
 		{"2026-01-20", "record_hearing", c.Organizer, map[string]any{"held_on": "2026-01-20", "transcript_sha256": SHA("听证笔录"), "participants_confirmed": true}, ""},
-		{"2026-02-06", "close_comment_period", c.Organizer, map[string]any{"opinions_received": 120, "opinion_handling_summary": "采纳32条，部分采纳10条"}, ""},
+		{"2026-02-09", "close_comment_period", c.Organizer, map[string]any{"opinions_received": 120, "opinion_handling_summary": "采纳32条，部分采纳10条"}, ""},
 		{"2026-02-09", "assign_experts", c.Organizer, map[string]any{"experts": []any{"周教授", "陈研究员"}, "method": "review_meeting", "no_direct_interest_declared": true, "includes_dissenting": true, "expert_user_ids": []any{c.Expert.UserID}}, ""},
 		{"2026-02-09", "record_expert_opinion", c.Expert, map[string]any{"expert_name": "周教授", "opinion_summary": "方案可行", "document_sha256": SHA("专家意见"), "signed": true}, ""},
 		{"2026-02-09", "record_expert_handling", c.Organizer, map[string]any{"handling_summary": "已采纳"}, ""},
@@ -101,4 +101,36 @@ func MajorDecision(c Cast) []Step {
 		{"2026-11-02", "complete_execution", c.Secretariat, map[string]any{"summary": "全部完成"}, ""},
 		{"2026-11-03", "archive", c.Secretariat, map[string]any{"archive_no": "2026-ZD-001", "materials_complete": true}, ""},
 	}
+}
+
+// Shift returns a copy of steps moved by days calendar days: each step's
+// date and every date-valued field of its payload ("2006-01-02" strings),
+// so the calendar-day relations between them stay the same. Working-day
+// periods may then fall differently; scripts shifted into other holidays
+// must be checked by the caller.
+func Shift(steps []Step, days int) []Step {
+	out := make([]Step, len(steps))
+	for i, s := range steps {
+		s.On = shiftDate(s.On, days)
+		if s.Payload != nil {
+			p := make(map[string]any, len(s.Payload))
+			for k, v := range s.Payload {
+				if str, ok := v.(string); ok {
+					v = shiftDate(str, days)
+				}
+				p[k] = v
+			}
+			s.Payload = p
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func shiftDate(s string, days int) string {
+	d, err := engine.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return d.AddDays(days).String()
 }
