@@ -21,6 +21,7 @@ import (
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/pgtest"
 	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/server"
 	"github.com/juece/juece/store"
 	"github.com/juece/juece/workflows"
@@ -41,6 +42,7 @@ type env struct {
 	t     *testing.T
 	db    *store.DB
 	srv   *server.Server
+	cals  *procedure.Calendars
 	org   int64
 	other int64 // a second organisation, for isolation
 	depts map[string]int64
@@ -48,6 +50,9 @@ type env struct {
 
 	mu  sync.Mutex
 	now time.Time
+	// shift moves the scenario's dates (and the dates in its payloads) by
+	// this many days in walk and walkFrom.
+	shift int
 }
 
 var dialects = []string{"postgres", "sqlite"}
@@ -107,7 +112,11 @@ func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *en
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{Engine: eng, Backend: db, LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger()}
+	e.cals = procedure.NewCalendars(db, eng, discardLogger())
+	if err := e.cals.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cfg := server.Config{Engine: eng, Backend: db, Calendars: e.cals, LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger()}
 	for _, f := range configure {
 		f(&cfg)
 	}
@@ -404,7 +413,7 @@ func (e *env) walk(t testing.TB, id int64, until string) {
 func (e *env) walkFrom(t testing.TB, id int64, from, until string) {
 	t.Helper()
 	started := from == ""
-	for _, s := range scenario.MajorDecision(e.cast()) {
+	for _, s := range scenario.Shift(scenario.MajorDecision(e.cast()), e.shift) {
 		if s.Event == from {
 			started = true
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/memstore"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/workflows"
 )
 
@@ -49,7 +50,7 @@ func routeServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Engine: eng, Backend: nilBackend{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Config{Engine: eng, Backend: nilBackend{}, Calendars: procedure.NewCalendars(nil, eng, nil), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,8 @@ type Problem struct {
 	Field     string `json:"field,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
+	// Problems lists, for a refused file, every problem with its line.
+	Problems []problemLine `json:"problems,omitempty"`
 }
 
 // problemOf converts any error into a problem. Internal errors are logged
@@ -123,7 +125,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			Type: "https://juece.gov.cn/problems/" + string(ee.Code), Title: http.StatusText(status), Status: status,
 			Detail: ee.MessageZh, Code: string(ee.Code), MessageZh: ee.MessageZh, MessageEn: ee.Message,
 			Basis: ee.Basis, Rule: ee.Rule, Field: ee.Field, Instance: c.Request().URL.Path,
-			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+			RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Problems: problemLines(err),
 		}
 		if p.Detail == "" {
 			p.Detail = ee.Message

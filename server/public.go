@@ -63,10 +63,14 @@ func (s *Server) publicStatus(it *engine.Item) (open, published bool) {
 	}
 	if evName, _ := d.Settings["public_comment_event"].(string); evName != "" {
 		if ev := d.Event(evName); ev != nil && slices.Contains(ev.From, it.State) {
-			cons, _ := it.Record["consultation"].(map[string]any)
-			methods, _ := cons["methods"].([]any)
-			closes, _ := cons["closes_on"].(string)
-			open = slices.Contains(methods, any("public_comment")) && closes != "" && s.eng.Today().String() <= closes
+			// Open exactly when the workflow's own rules would take a
+			// comment from the public now.
+			acts, err := s.eng.ActionsFor(it, publicActor(it.OrgID))
+			if err == nil {
+				for _, a := range acts {
+					open = open || a.Event == evName && a.Allowed
+				}
+			}
 		}
 	}
 	if states, _ := d.Settings["public_states"].([]any); slices.Contains(states, any(it.State)) {
@@ -81,6 +85,14 @@ func (s *Server) viewPublic(it *engine.Item, open, published bool) publicItem {
 	v := publicItem{ID: it.ID, Title: it.Title, Workflow: it.WorkflowID, OpenForInput: open, State: s.viewItem(it).State}
 	if open || published {
 		v.Consultation = pick(it.Record, "consultation", publicConsultationKeys)
+		// The last day comments are taken: the announced closing date,
+		// moved to the next working day when it is a rest day.
+		d := s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion)
+		name, _ := d.Settings["public_comment_period"].(string)
+		if p, _ := it.Record["periods"].(map[string]any)[name].(map[string]any); p != nil && v.Consultation != nil {
+			v.Consultation["comments_until"] = p["due"]
+			v.Consultation["comments_until_provisional"] = p["provisional"] == true
+		}
 	}
 	if published {
 		v.Publication = pick(it.Record, "publication", publicPublicationKeys)

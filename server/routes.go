@@ -70,6 +70,9 @@ func (s *Server) routes() {
 	api("GET", "/counsel", s.listCounsel)
 	api("POST", "/counsel", s.createCounsel)
 
+	api("GET", "/calendars", s.listCalendars)
+	api("POST", "/calendars", s.importCalendar)
+
 	api("GET", "/tokens", s.listTokens)
 	api("POST", "/tokens", s.createToken)
 	api("DELETE", "/tokens/:id", s.revokeToken)

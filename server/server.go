@@ -10,6 +10,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -18,16 +19,19 @@ import (
 	"time"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Config wires the server. Engine and Backend are required.
+// Config wires the server. Engine, Backend and Calendars are required.
 type Config struct {
 	Engine  *engine.Engine
 	Backend Backend
-	Logger  *slog.Logger
+	// Calendars administers the holiday calendars (load, show, coverage).
+	Calendars *procedure.Calendars
+	Logger    *slog.Logger
 	// BodyLimit caps JSON request bodies, e.g. "1M" (default). Document
 	// uploads have their own limit, DocumentLimit bytes (default 20 MiB).
 	BodyLimit     string
@@ -53,6 +57,7 @@ type Server struct {
 	cfg    Config
 	eng    *engine.Engine
 	db     Backend
+	cals   *procedure.Calendars
 	log    *slog.Logger
 	spec   *apiSpec
 	login  *limiter
@@ -94,7 +99,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, log: cfg.Logger, spec: spec,
+	if cfg.Calendars == nil {
+		return nil, errors.New("server: Calendars is required")
+	}
+	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, cals: cfg.Calendars, log: cfg.Logger, spec: spec,
 		login: newLimiter(cfg.LoginRate), public: newLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
 
 	ext, err := ipExtractor(cfg.TrustedProxies)
@@ -124,6 +132,7 @@ func New(cfg Config) (*Server, error) {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", s.readyz)
+	cfg.Registry.MustRegister(&calendarCollector{cals: cfg.Calendars})
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler(cfg.Registry)))
 	s.routes()
 	return s, nil
@@ -140,7 +149,14 @@ func (s *Server) readyz(c echo.Context) error {
 			Status: http.StatusServiceUnavailable, Detail: "数据库不可用或尚未完成迁移", Code: string(engine.CodeInternal),
 			MessageZh: "数据库不可用或尚未完成迁移", MessageEn: "the database is unreachable or not migrated", Instance: "/readyz"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	// Ready, and how far ahead the holiday data of each region in use
+	// reaches: a warning well before due dates become provisional.
+	cov, err := s.cals.Coverage(ctx)
+	if err != nil {
+		s.log.Warn("calendar coverage", slog.String("error", err.Error()))
+		cov = []procedure.Coverage{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "calendars": cov})
 }
 
 // ipExtractor trusts X-Forwarded-For only from the configured proxies.

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 )
 
@@ -24,6 +25,9 @@ type periodDue struct {
 	Due    string      `json:"due"`
 	Paused bool        `json:"paused"`
 	Basis  string      `json:"basis"`
+	// Provisional marks a due date counted over missing holiday data.
+	Provisional       bool         `json:"provisional"`
+	ProvisionalReason *engine.Text `json:"provisional_reason,omitempty"`
 }
 
 type taskView struct {
@@ -32,9 +36,11 @@ type taskView struct {
 	// DueOn is the nearest due date of the item's running periods (any
 	// kind), what the caller works towards; Overdue is set when a time
 	// limit (a maximum period) has passed.
-	DueOn   *string     `json:"due_on"`
-	Overdue bool        `json:"overdue"`
-	Periods []periodDue `json:"periods"`
+	DueOn *string `json:"due_on"`
+	// DueProvisional marks DueOn as counted over missing holiday data.
+	DueProvisional bool        `json:"due_provisional"`
+	Overdue        bool        `json:"overdue"`
+	Periods        []periodDue `json:"periods"`
 }
 
 // runningPeriods lists the item's started, unended periods.
@@ -53,6 +59,12 @@ func (s *Server) runningPeriods(it *engine.Item) []periodDue {
 		pd := periodDue{Name: name, Due: due, Paused: paused != ""}
 		pd.Kind, _ = p["kind"].(string)
 		pd.Basis, _ = p["basis"].(string)
+		if prov, _ := p["provisional"].(bool); prov {
+			r, _ := p["provisional_reason"].(map[string]any)
+			zh, _ := r["zh"].(string)
+			en, _ := r["en"].(string)
+			pd.Provisional, pd.ProvisionalReason = true, &engine.Text{Zh: zh, En: en}
+		}
 		if d != nil {
 			if def := d.Period(name); def != nil {
 				pd.Label = def.Label
@@ -108,7 +120,7 @@ func (s *Server) myTasks(c echo.Context) error {
 			t := taskView{Item: v, Actions: mine, Overdue: v.Overdue, Periods: s.runningPeriods(it)}
 			if len(t.Periods) > 0 {
 				due := t.Periods[0].Due
-				t.DueOn = &due
+				t.DueOn, t.DueProvisional = &due, t.Periods[0].Provisional
 			}
 			out = append(out, t)
 		}
@@ -131,5 +143,15 @@ func (s *Server) myTasks(c echo.Context) error {
 		}
 		return a.Item.ID > b.Item.ID
 	})
-	return c.JSON(http.StatusOK, map[string]any{"tasks": out})
+	// The administrator is also asked to load the next holiday notice
+	// before the data of a region in use runs out.
+	calTasks := []procedure.CalendarTask{}
+	if p.Actor.Has(engine.RoleAdmin) && s.cals != nil {
+		ct, err := s.cals.Tasks(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		calTasks = ct
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tasks": out, "calendar_tasks": calTasks})
 }

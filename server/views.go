@@ -40,19 +40,23 @@ type stateView struct {
 }
 
 type itemView struct {
-	ID              int64         `json:"id"`
-	Workflow        string        `json:"workflow"`
-	WorkflowVersion int           `json:"workflow_version"`
-	Title           string        `json:"title"`
-	DepartmentID    *int64        `json:"department_id"`
-	State           stateView     `json:"state"`
-	Version         int           `json:"version"`
-	DueOn           *string       `json:"due_on"`
-	Overdue         bool          `json:"overdue"`
-	Record          engine.Record `json:"record"`
-	CreatedBy       string        `json:"created_by"`
-	CreatedAt       time.Time     `json:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at"`
+	ID              int64     `json:"id"`
+	Workflow        string    `json:"workflow"`
+	WorkflowVersion int       `json:"workflow_version"`
+	Title           string    `json:"title"`
+	DepartmentID    *int64    `json:"department_id"`
+	State           stateView `json:"state"`
+	Version         int       `json:"version"`
+	DueOn           *string   `json:"due_on"`
+	// DueProvisional marks a due date counted over a year whose holiday
+	// data is not loaded; DueNote says why.
+	DueProvisional bool          `json:"due_provisional"`
+	DueNote        *engine.Text  `json:"due_note,omitempty"`
+	Overdue        bool          `json:"overdue"`
+	Record         engine.Record `json:"record"`
+	CreatedBy      string        `json:"created_by"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
 type blockView struct {
@@ -112,10 +116,12 @@ func (s *Server) viewItem(it *engine.Item) itemView {
 			v.State = stateView{Name: st.Name, Label: st.Label, Stage: st.Stage, Terminal: st.Terminal}
 		}
 	}
-	if it.DueOn != "" {
-		due := it.DueOn
-		v.DueOn = &due
-		v.Overdue = s.eng.Today().String() > due
+	if due := engine.DueOf(it.Record); due.On != "" {
+		v.DueOn = &due.On
+		v.Overdue = s.eng.Today().String() > due.On
+		if due.Provisional {
+			v.DueProvisional, v.DueNote = true, &due.Reason
+		}
 	}
 	return v
 }

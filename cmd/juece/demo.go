@@ -25,6 +25,11 @@ type demoLogin struct{ username, name, roles string }
 // the stages of the procedures. It does nothing (and returns no logins) when
 // the demo organisation already exists.
 func seedDemo(ctx context.Context, a *app) ([]demoLogin, error) {
+	return seedDemoOn(ctx, a, a.engine.Today())
+}
+
+// seedDemoOn is seedDemo with the demo's dates placed relative to today.
+func seedDemoOn(ctx context.Context, a *app, today engine.Date) ([]demoLogin, error) {
 	if _, err := a.db.GetOrganisationByCode(ctx, "demo"); err == nil {
 		return nil, nil
 	} else if engine.ErrorCode(err) != engine.CodeNotFound {
@@ -100,22 +105,25 @@ func seedDemo(ctx context.Context, a *app) ([]demoLogin, error) {
 	}
 	for i, u := range []string{"lawyer1", "lawyer2"} {
 		c := store.Counsel{OrgID: org, UserID: actors[u].UserID, LawFirmID: firm,
-			LicenceNo: fmt.Sprintf("1650120181%07d", 1234+i), ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}
+			LicenceNo: fmt.Sprintf("1650120181%07d", 1234+i), ContractFrom: today.AddDays(-365).String(), ContractTo: today.AddDays(365).String()}
 		if _, err := a.db.CreateCounsel(ctx, c); err != nil {
 			return nil, err
 		}
 	}
-	if err := seedDemoItems(ctx, a, org, depts, actors); err != nil {
+	if err := seedDemoItems(ctx, a, org, depts, actors, today); err != nil {
 		return nil, err
 	}
 	return logins, nil
 }
 
 // seedDemoItems walks items to different stages with an engine whose clock
-// follows the script's dates.
-func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int64, actors map[string]engine.Actor) error {
+// follows the script's dates. The dates are relative to today: each item's
+// script is moved by whole weeks so that its last step lies in the week
+// before today, and a newcomer sees open consultations, running reviews
+// and due dates in the coming weeks rather than a year of overdue items.
+func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int64, actors map[string]engine.Actor, today engine.Date) error {
 	var mu sync.Mutex
-	now := time.Now()
+	var now time.Time
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(date string) error {
 		t, err := time.ParseInLocation("2006-01-02 15:04", date+" 10:00", engine.ChinaTime)
@@ -149,26 +157,57 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 		{"关于建立城市更新项目库的意见", 4},
 		{"关于设立区级科技创新基金的建议", 0},
 	}
+	created := "2026-01-05" // the script's creation date
 	for _, it := range items {
-		if err := set("2026-01-05"); err != nil {
+		// Move the script by whole weeks (weekdays stay weekdays) so that
+		// its last step falls one to two weeks before today.
+		last := created
+		if it.steps > 0 {
+			last = script[it.steps-1].On
+		}
+		lastDate, err := engine.ParseDate(last)
+		if err != nil {
+			return err
+		}
+		shift := floorWeeks(engine.DaysBetween(lastDate, today.AddDays(-8)))
+		if err := set(shiftDate(created, shift)); err != nil {
 			return err
 		}
 		res, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "major-decision", Title: it.title, Input: engine.Input{Payload: scenario.Proposal()}})
 		if err != nil {
 			return fmt.Errorf("%s: %w", it.title, err)
 		}
-		for _, s := range script[:it.steps] {
-			if err := set(s.On); err != nil {
-				return err
+		// Holidays fall elsewhere than in the script's year: a step that a
+		// period still holds back (a comment period whose closing date
+		// moved past a holiday, a review's guaranteed working days) is
+		// taken up to three weeks later, and the steps after it with it.
+		slip := 0
+		for _, s := range scenario.Shift(script[:it.steps], shift) {
+			var err error
+			for tries := 0; tries <= 21; tries++ {
+				step := scenario.Shift([]scenario.Step{s}, slip)[0]
+				if step.On > today.String() {
+					err = fmt.Errorf("the step would fall after today (%s)", step.On)
+					break
+				}
+				if err = set(step.On); err != nil {
+					return err
+				}
+				_, err = eng.Fire(ctx, res.Item.ID, step.Event, step.Actor, engine.Input{Payload: step.Payload, Reason: step.Reason}, 0)
+				if engine.ErrorCode(err) != engine.CodeGuardFailed {
+					break
+				}
+				slip++
 			}
-			if _, err := eng.Fire(ctx, res.Item.ID, s.Event, s.Actor, engine.Input{Payload: s.Payload, Reason: s.Reason}, 0); err != nil {
+			if err != nil {
 				return fmt.Errorf("%s: %s: %w", it.title, s.Event, err)
 			}
 		}
 	}
 	// A normative document under legality review and an enforcement case
-	// awaiting the legal office, so that every shipped procedure shows.
-	if err := set("2026-11-02"); err != nil {
+	// awaiting the legal office, submitted in the last days, so that every
+	// shipped procedure shows with its time limits running.
+	if err := set(today.AddDays(-2).String()); err != nil {
 		return err
 	}
 	doc, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "normative-document", Title: "关于规范共享单车停放管理的通告",
@@ -200,6 +239,19 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 		return fmt.Errorf("enforcement case: %w", err)
 	}
 	return nil
+}
+
+// floorWeeks rounds days down to whole weeks (towards the past).
+func floorWeeks(days int) int {
+	w := days / 7
+	if days < 0 && days%7 != 0 {
+		w--
+	}
+	return w * 7
+}
+
+func shiftDate(date string, days int) string {
+	return scenario.Shift([]scenario.Step{{On: date}}, days)[0].On
 }
 
 func printDemo(w io.Writer, logins []demoLogin) {

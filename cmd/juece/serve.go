@@ -44,7 +44,18 @@ func newServeCmd(opts *options) *cobra.Command {
 			if trusted != "" {
 				proxies = strings.Split(trusted, ",")
 			}
-			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
+			// Notices loaded through another replica or the command line
+			// take effect here within a minute; a recomputation that a
+			// crash interrupted is finished in the background.
+			go a.calendars.Watch(ctx, time.Minute)
+			go func() {
+				if n, err := a.calendars.Recompute(ctx, nil); err != nil && ctx.Err() == nil {
+					log.Warn("recomputing due dates", slog.String("error", err.Error()))
+				} else if n > 0 {
+					log.Info("due dates recomputed", slog.Int("items", n))
+				}
+			}()
+			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
 				LoginRate: loginRate, PublicRate: publicRate})
 			if err != nil {
 				return err

@@ -45,6 +45,9 @@ func Run(t *testing.T, open Open) {
 		{"idempotency/claim_complete_replay_release", testIdempotency},
 		{"documents/store_list_and_read_back", testDocuments},
 		{"meetings/close_applies_all_decisions_or_none", testMeetingCloseAtomic},
+		{"calendars/log_chains_skips_unchanged_and_is_append_only", testCalendarLog},
+		{"calendars/items_with_running_periods_by_region", testItemsWithRunningPeriods},
+		{"calendars/import_recomputes_running_periods_with_one_event_each", testCalendarImportRecomputesPeriods},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
