@@ -306,3 +306,28 @@ func TestGroupKey_NearIdenticalTextsShareAGroup(t *testing.T) {
 		t.Error("group keys are 16 hex digits")
 	}
 }
+
+// A year loaded as partial (some holidays announced, the notice not yet
+// complete) applies what is known and keeps its dates provisional.
+func TestCalendar_PartialYearAppliesItsDaysAndStaysProvisional(t *testing.T) {
+	cals, err := calendars.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	partial := engine.CalendarYear{Region: "cn", Year: 2027, Status: engine.YearPartial, Basis: "测试用数据",
+		Holidays: []engine.Holiday{{Name: engine.Text{Zh: "测试元旦", En: "Test New Year"}, From: date(t, "2027-01-01"), To: date(t, "2027-01-01")}}}
+	if err := cals.Replace(cals.Regions(), append(cals.Years(""), partial), 1); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := cals.Region("cn")
+	if c.IsWorkingDay(date(t, "2027-01-01")) {
+		t.Error("a holiday of a partial year is not applied")
+	}
+	g := c.Gap(2027)
+	if g == nil || !g.Partial || !strings.Contains(g.Reason().Zh, "尚不完整") {
+		t.Fatalf("partial year gap %+v", g)
+	}
+	if _, ok := c.CoveredUntil(date(t, "2027-03-01")); ok {
+		t.Error("a partial year counts as covered")
+	}
+}
