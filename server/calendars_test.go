@@ -94,6 +94,9 @@ func TestAPI_YearEnd_ProvisionalDueDatesThenTheNoticeLoadedMovesThem(t *testing.
 		}
 		ready := e.do(t, req{Method: "GET", Path: "/readyz"})
 		want(t, ready, http.StatusOK)
+		if until := ready.json(t)["calendar_covered_until"].(map[string]any); until["cn"] != "2026-12-31" {
+			t.Fatalf("readyz calendar_covered_until %v", until)
+		}
 		cov := ready.json(t)["calendars"].([]any)[0].(map[string]any)
 		if cov["region"] != "cn" || cov["covered_until"] != "2026-12-31" || cov["days_left"] != float64(7) || cov["warn"] != true {
 			t.Fatalf("readyz calendars %v", cov)

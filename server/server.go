@@ -156,7 +156,11 @@ func (s *Server) readyz(c echo.Context) error {
 		s.log.Warn("calendar coverage", slog.String("error", err.Error()))
 		cov = []procedure.Coverage{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "calendars": cov})
+	until := map[string]string{}
+	for _, cv := range cov {
+		until[cv.Region] = cv.CoveredUntil
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "calendar_covered_until": until, "calendars": cov})
 }
 
 // ipExtractor trusts X-Forwarded-For only from the configured proxies.
