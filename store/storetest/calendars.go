@@ -224,3 +224,46 @@ func testCalendarImportRecomputesPeriods(t *testing.T, db *store.DB) {
 		t.Fatalf("a refused file changed the log (%d → %d)", v, v2)
 	}
 }
+
+// REGULATION.md §5–6 on a real database: an organisation in region cn-xj
+// counts 2026 on the national calendar while Xinjiang's 2026 notice is
+// not loaded, provisional for the regional part; a comment period opened
+// on 2026-12-02 to 2027-01-08 is accepted, provisional for 2027.
+func testRegionalAndNextYearPeriodsAreProvisional(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	dept, err := db.CreateDepartment(ctx, enginetest.OtherOrg, "高昌区发展和改革委员会")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xj := engine.Actor{OrgID: enginetest.OtherOrg, UserID: 201, Name: "高昌区", Roles: []engine.Role{engine.RoleSecretariat, engine.RoleOrganizer}, DepartmentID: dept}
+	open := func(a, sec engine.Actor, on, closes string) map[string]any {
+		t.Helper()
+		h.On(on)
+		it := h.Create("major-decision", a, "事项", scenario.Proposal())
+		h.Fire(it.ID, "start_decision", sec, map[string]any{"study_summary": "启动", "organizer_department_ids": []any{a.DepartmentID}}, "")
+		h.Fire(it.ID, "record_draft", a, map[string]any{"draft_sha256": scenario.DraftV1, "legal_basis": []any{"x"}}, "")
+		res, err := h.Engine.Fire(ctx, it.ID, "open_comment_period", a, engine.Input{Payload: map[string]any{
+			"methods": []any{"public_comment"}, "channels": []any{"网站"}, "closes_on": closes}}, 0)
+		if err != nil {
+			t.Fatalf("open on %s to %s: %v", on, closes, err)
+		}
+		stored, err := db.GetItem(ctx, a.OrgID, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp := stored.Record["periods"].(map[string]any)["comment_period"]; cp == nil || res.Item.Version != stored.Version {
+			t.Fatalf("stored item differs from the committed one")
+		}
+		return stored.Record["periods"].(map[string]any)["comment_period"].(map[string]any)
+	}
+	p := open(xj, xj, "2026-09-04", "2026-10-05")
+	r, _ := p["provisional_reason"].(map[string]any)
+	if p["due"] != "2026-10-08" || p["provisional"] != true || r == nil || r["zh"] != "尚未载入新疆维吾尔自治区2026年节假日安排，暂按全国节假日安排计算" {
+		t.Fatalf("cn-xj 2026 period %v", p)
+	}
+	p = open(enginetest.Organizer, enginetest.Secretariat, "2026-12-02", "2027-01-08")
+	r, _ = p["provisional_reason"].(map[string]any)
+	if p["due"] != "2027-01-08" || p["provisional"] != true || r == nil || r["zh"] != "尚未载入全国2027年节假日安排，暂按周末计算" {
+		t.Fatalf("2027 period %v", p)
+	}
+}

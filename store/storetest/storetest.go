@@ -48,6 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"calendars/log_chains_skips_unchanged_and_is_append_only", testCalendarLog},
 		{"calendars/items_with_running_periods_by_region", testItemsWithRunningPeriods},
 		{"calendars/import_recomputes_running_periods_with_one_event_each", testCalendarImportRecomputesPeriods},
+		{"calendars/regional_and_next_year_periods_are_provisional", testRegionalAndNextYearPeriodsAreProvisional},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
