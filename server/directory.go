@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -324,7 +325,7 @@ func (s *Server) createToken(c echo.Context) error {
 			Message: "expires_in_days must be 0 (never) to 3650"}
 	}
 	now := s.eng.Now()
-	secret, hash := NewToken(TokenPrefix)
+	secret, hash := procedure.NewToken(procedure.TokenPrefix)
 	t := &engine.APIToken{OrgID: p.User.OrgID, UserID: p.User.ID, Name: req.Name, Prefix: secret[:10], TokenHash: hash, CreatedAt: now}
 	if req.ExpiresInDays > 0 {
 		exp := now.Add(time.Duration(req.ExpiresInDays) * 24 * time.Hour)

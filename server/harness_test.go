@@ -187,7 +187,7 @@ func (e *env) seed() {
 		if _, err := e.db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		secret, hash := server.NewToken(server.TokenPrefix)
+		secret, hash := procedure.NewToken(procedure.TokenPrefix)
 		if err := e.db.CreateAPIToken(ctx, &engine.APIToken{OrgID: org, UserID: u.ID, Name: "test", Prefix: secret[:10], TokenHash: hash, CreatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}

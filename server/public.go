@@ -217,7 +217,7 @@ type publicCommentReceipt struct {
 // rate-limited per client address; the comment becomes an audit event of
 // the item, stamped with the time it was received.
 func (s *Server) publicComment(c echo.Context) error {
-	if !s.public.allow("ip:" + c.RealIP()) {
+	if !s.public.Allow("ip:" + c.RealIP()) {
 		return rateLimited()
 	}
 	org, err := s.publicOrg(c)

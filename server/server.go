@@ -54,14 +54,14 @@ type Config struct {
 // Server is the configured HTTP server; it is an http.Handler.
 type Server struct {
 	*echo.Echo
-	cfg    Config
-	eng    *engine.Engine
-	db     Backend
-	cals   *procedure.Calendars
-	log    *slog.Logger
-	spec   *apiSpec
-	login  *limiter
-	public *limiter
+	cfg      Config
+	eng      *engine.Engine
+	db       Backend
+	cals     *procedure.Calendars
+	log      *slog.Logger
+	spec     *apiSpec
+	accounts *procedure.Accounts
+	public   *procedure.Limiter
 	// commentQueues gathers public comments per item (see takeComment).
 	commentMu     sync.Mutex
 	commentQueues map[int64]*commentQueue
@@ -103,7 +103,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: Calendars is required")
 	}
 	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, cals: cfg.Calendars, log: cfg.Logger, spec: spec,
-		login: newLimiter(cfg.LoginRate), public: newLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
+		accounts: procedure.NewAccounts(cfg.Backend, cfg.Engine.Now, cfg.SessionTTL, cfg.LoginRate),
+		public:   procedure.NewLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
 
 	ext, err := ipExtractor(cfg.TrustedProxies)
 	if err != nil {

@@ -10,15 +10,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"golang.org/x/time/rate"
 )
 
 // strictBinder decodes JSON bodies strictly: the content type must be
@@ -96,49 +95,7 @@ func pathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// limiter is a per-key token bucket (requests per minute), kept in memory
-// for each replica; idle keys are forgotten.
-type limiter struct {
-	mu      sync.Mutex
-	perMin  int
-	buckets map[string]*bucket
-	swept   time.Time
-}
-
-type bucket struct {
-	l    *rate.Limiter
-	seen time.Time
-}
-
-func newLimiter(perMinute int) *limiter {
-	return &limiter{perMin: perMinute, buckets: map[string]*bucket{}}
-}
-
-// allow takes one token for key and reports whether it was available.
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if now.Sub(l.swept) > 10*time.Minute {
-		for k, b := range l.buckets {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
-	}
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{l: rate.NewLimiter(rate.Limit(float64(l.perMin)/60), l.perMin)}
-		l.buckets[key] = b
-	}
-	b.seen = now
-	return b.l.AllowN(now, 1)
-}
-
-func rateLimited() error {
-	return engine.Errorz(engine.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
-}
+func rateLimited() error { return procedure.RateLimited() }
 
 // metrics are the server's Prometheus metrics on its own registry.
 type metrics struct {

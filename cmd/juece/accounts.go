@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/server"
 	"github.com/juece/juece/store"
 	"github.com/spf13/cobra"
@@ -190,7 +191,7 @@ func newTokenCmd(opts *options) *cobra.Command {
 			if days < 0 {
 				return &exitError{1, errors.New("--expires-days must not be negative")}
 			}
-			secret, hash := server.NewToken(server.TokenPrefix)
+			secret, hash := procedure.NewToken(procedure.TokenPrefix)
 			now := time.Now()
 			t := &engine.APIToken{OrgID: o.ID, UserID: u.ID, Name: name, Prefix: secret[:10], TokenHash: hash, CreatedAt: now}
 			if days > 0 {
