@@ -36,6 +36,11 @@ type Definition struct {
 	// settings.<name>, e.g. party_report_before_meeting; a government
 	// overrides them by overriding the definition.
 	Settings map[string]any
+	// Procedure names the events, periods and views the procedure's use
+	// cases (meetings, review packages, opinions, public views) work with.
+	Procedure ProcedureSpec
+	// Views are named views of the record (see ViewDef).
+	Views []*ViewDef
 	// Source names the file the definition came from, for messages.
 	Source string
 
@@ -46,6 +51,89 @@ type Definition struct {
 	compiled bool
 	fsmOnce  sync.Once
 	fsmDescs []fsm.EventDesc
+}
+
+// ProcedureSpec is what a workflow tells the procedure's use cases: which
+// of its events, periods and views play which part. Every part is
+// optional; a workflow without a meeting part never goes to a meeting.
+type ProcedureSpec struct {
+	// Draft: uploading a document of kind "draft" fires Event with the
+	// file's digest in Field, so the draft reviewed is the file stored.
+	Draft *DraftSpec
+	// Comments: the public comments and imported opinions, grouped and
+	// disposed of (Arts. 15, 18).
+	Comments *CommentsSpec
+	// LegalityReview: the package derived from the record and submitted
+	// through SubmitEvent (Art. 26).
+	LegalityReview *ReviewSpec
+	// Meeting: the events only the meeting fires (Arts. 29–30).
+	Meeting *MeetingSpec
+	// Public: what the public sees (Arts. 15, 16, 32).
+	Public *PublicSpec
+}
+
+// DraftSpec names the event that records an uploaded draft.
+type DraftSpec struct{ Event, Field string }
+
+// CommentsSpec names the events of opinions: one public comment, a batch
+// of them, an import of letters, the disposition of a group; Period is the
+// comment period whose due date is the last day comments are taken.
+type CommentsSpec struct {
+	Event, BatchEvent, ImportEvent, DispositionEvent, Period string
+}
+
+// ReviewSpec names the review package's view and how its submission
+// payload is made: each payload field from a view field ("part.field") or
+// from the package's account of the procedures performed ("account").
+type ReviewSpec struct {
+	SubmitEvent string
+	Package     string
+	Payload     map[string]string
+}
+
+// MeetingSpec names the events the meeting fires and the package's view.
+// Decisions maps each of MeetingDecisions to the workflow's event.
+type MeetingSpec struct {
+	AgendaEvent, PositionEvent string
+	Decisions                  map[string]string
+	Package                    string
+}
+
+// MeetingDecisions are the chief executive's outcomes (Art. 30):
+// 同意、不同意、修改、暂缓、再次讨论.
+var MeetingDecisions = []string{"agree", "disagree", "revise", "postpone", "rediscuss"}
+
+// The payload fields the meeting fills, which its events must declare.
+var (
+	agendaFields   = []string{"meeting_id", "meeting_type", "meeting_no", "meeting_on", "member_user_ids", "chief_executive_user_id", "package_sha256"}
+	positionFields = []string{"member_user_id", "position", "remarks", "present_user_ids"}
+	decisionFields = []string{"meeting_id", "meeting_type", "meeting_no", "meeting_on", "majority_view", "departure_reason", "dissent", "minutes_sha256", "recorded_by"}
+)
+
+// PublicSpec says what the public sees: items in States are published
+// decisions when Disclosed (a boolean expression) holds; Consultation,
+// Hearing and Decision name the views shown.
+type PublicSpec struct {
+	States                          []string
+	Disclosed                       string
+	Consultation, Hearing, Decision string
+
+	disclosed *vm.Program
+}
+
+// IsDisclosed reports whether it, in one of States, is a disclosed
+// decision.
+func (p *PublicSpec) IsDisclosed(it *Item) (bool, error) {
+	if p == nil || !slices.Contains(p.States, it.State) {
+		return false, nil
+	}
+	if p.disclosed == nil {
+		return true, nil
+	}
+	env := ruleEnv(&ruleFuncs{})
+	env["record"] = map[string]any(it.Record)
+	env["item"] = itemEnv(it)
+	return evalBool(p.disclosed, env)
 }
 
 // State is one state of a workflow.
@@ -87,8 +175,20 @@ type Field struct {
 	Type     FieldType
 	Required bool
 	Label    Text
-	// Values are the allowed values of an enum field.
+	// Values are the allowed values of an enum field, or of each entry of
+	// a list field (empty: any text).
 	Values []string
+	// ValueLabels names Values for people, in Chinese and English.
+	ValueLabels map[string]Text
+	// Help explains the field to the person filling it in.
+	Help Text
+	// DocumentKinds, on a sha256 field, makes the field stand for a signed
+	// or sealed document: the digest must be that of a document of one of
+	// these kinds stored on the item (or uploaded with the event).
+	DocumentKinds []string
+	// Basis is the legal provision a refusal of this field cites (e.g. why
+	// the opinion must be a signed document).
+	Basis string
 	// Min and Max bound integers, and Max bounds text length (0 = default
 	// limit of 20000 characters) and list length.
 	Min, Max int
@@ -176,6 +276,10 @@ type EventDef struct {
 	RolesPos string
 	// Optional events are never expected of anyone: work queues skip them.
 	Optional bool
+	// Via names the use case that alone may fire the event (e.g. "meeting":
+	// positions and decisions are recorded only through the meeting); the
+	// engine refuses it from any other (Input.Via).
+	Via string
 
 	fields map[string]*Field
 }
@@ -230,6 +334,11 @@ type PeriodDef struct {
 	// rest day (Civil Code Art. 203). Empty: the period ends Length units
 	// after it starts.
 	EndsWith string
+	// StartsWith names a date field of the starting event whose value is
+	// the day the period starts from (a decision's date when it is entered
+	// later); empty: the day of the event. The date may not lie in the
+	// future.
+	StartsWith string
 	// When is a rule expression (same environment as event rules) that
 	// must hold for a starting event to start the period, e.g. only when
 	// the public is consulted by public comment. Empty: always.
@@ -357,6 +466,20 @@ func (d *Definition) Compile() error {
 			if f.Type == FieldEnum && len(f.Values) == 0 {
 				add(f.Pos, "event %q: enum field %q has no values", ev.Name, f.Name)
 			}
+			if len(f.Values) > 0 && f.Type != FieldEnum && f.Type != FieldList {
+				add(f.Pos, "event %q: field %q: values are for enum and list fields", ev.Name, f.Name)
+			}
+			for v, l := range f.ValueLabels {
+				if !slices.Contains(f.Values, v) {
+					add(f.Pos, "event %q: field %q labels %q, which is not one of its values", ev.Name, f.Name, v)
+				}
+				if l.Zh == "" || l.En == "" {
+					add(f.Pos, "event %q: field %q: the label of %q needs zh and en", ev.Name, f.Name, v)
+				}
+			}
+			if len(f.DocumentKinds) > 0 && f.Type != FieldSHA256 {
+				add(f.Pos, "event %q: field %q names a document, so it must be of type sha256", ev.Name, f.Name)
+			}
 		}
 		if ev.Record.Stage == "" && (ev.Record.Append != "" || len(ev.Record.Set) > 0 || ev.Record.CountBy != "") {
 			add(ev.Pos, "event %q: record needs a stage", ev.Name)
@@ -387,9 +510,13 @@ func (d *Definition) Compile() error {
 			}
 		}
 		for _, p := range ev.Periods.Start {
-			if pd := d.periods[p]; pd != nil && pd.EndsWith != "" {
-				if f := ev.fields[pd.EndsWith]; f == nil || f.Type != FieldDate || !f.Required {
-					add(ev.Pos, "event %q starts period %q, which ends with field %q: the event must declare it as a required date", ev.Name, p, pd.EndsWith)
+			pd := d.periods[p]
+			if pd == nil {
+				continue
+			}
+			for _, name := range []string{pd.EndsWith, pd.StartsWith} {
+				if f := ev.fields[name]; name != "" && (f == nil || f.Type != FieldDate || !f.Required) {
+					add(ev.Pos, "event %q starts period %q, which uses field %q: the event must declare it as a required date", ev.Name, p, name)
 				}
 			}
 		}
@@ -423,6 +550,9 @@ func (d *Definition) Compile() error {
 		checkEvent(d.Create)
 	}
 	for _, ev := range d.Events {
+		if ev.Via != "" && ev.Via != ViaMeeting {
+			add(ev.Pos, "event %q: via must be %q", ev.Name, ViaMeeting)
+		}
 		if _, dup := d.events[ev.Name]; dup {
 			add(ev.Pos, "event %q declared twice", ev.Name)
 		}
@@ -480,6 +610,10 @@ func (d *Definition) Compile() error {
 			}
 		}
 	}
+	for _, v := range d.Views {
+		probs = append(probs, v.compile()...)
+	}
+	probs = append(probs, d.compileProcedure()...)
 	d.stages = d.stages[:0]
 	for s := range stages {
 		d.stages = append(d.stages, s)
@@ -506,4 +640,106 @@ func (d *Definition) settings() map[string]any {
 		return map[string]any{}
 	}
 	return d.Settings
+}
+
+// compileProcedure checks that the procedure parts name declared events,
+// periods, states and views, and that the meeting's events declare the
+// fields the meeting fills.
+func (d *Definition) compileProcedure() []string {
+	var probs []string
+	add := func(format string, args ...any) {
+		probs = append(probs, d.Source+": procedure: "+fmt.Sprintf(format, args...))
+	}
+	event := func(part, name string, fields ...string) {
+		if name == "" {
+			return
+		}
+		ev := d.events[name]
+		if ev == nil {
+			add("%s names event %q, which is not declared", part, name)
+			return
+		}
+		for _, f := range fields {
+			if ev.fields[f] == nil {
+				add("%s event %q must declare the field %q", part, name, f)
+			}
+		}
+	}
+	view := func(part, name string) {
+		if name != "" && d.View(name) == nil {
+			add("%s names view %q, which is not declared", part, name)
+		}
+	}
+	p := d.Procedure
+	if p.Draft != nil {
+		event("draft", p.Draft.Event, p.Draft.Field)
+	}
+	if c := p.Comments; c != nil {
+		event("comments", c.Event)
+		event("comments", c.BatchEvent)
+		event("comments", c.ImportEvent)
+		event("comments", c.DispositionEvent)
+		if c.Period != "" && d.periods[c.Period] == nil {
+			add("comments names period %q, which is not declared", c.Period)
+		}
+	}
+	if r := p.LegalityReview; r != nil {
+		event("legality_review", r.SubmitEvent)
+		view("legality_review", r.Package)
+		if ev := d.events[r.SubmitEvent]; ev != nil {
+			for f := range r.Payload {
+				if ev.fields[f] == nil {
+					add("legality_review payload field %q is not a field of %q", f, r.SubmitEvent)
+				}
+			}
+		}
+	}
+	if m := p.Meeting; m != nil {
+		event("meeting", m.AgendaEvent, agendaFields...)
+		event("meeting", m.PositionEvent, positionFields...)
+		view("meeting", m.Package)
+		for _, dec := range MeetingDecisions {
+			if m.Decisions[dec] == "" {
+				add("meeting decisions need an event for %q", dec)
+			}
+		}
+		for dec, name := range m.Decisions {
+			if !slices.Contains(MeetingDecisions, dec) {
+				add("meeting decision %q is not one of %s", dec, strings.Join(MeetingDecisions, ", "))
+			}
+			event("meeting decision "+dec, name, decisionFields...)
+		}
+		for _, name := range append([]string{m.AgendaEvent, m.PositionEvent}, mapValues(m.Decisions)...) {
+			if ev := d.events[name]; ev != nil && ev.Via != ViaMeeting {
+				add("meeting event %q must be declared via: meeting", name)
+			}
+		}
+	}
+	if pub := p.Public; pub != nil {
+		for _, st := range pub.States {
+			if d.states[st] == nil {
+				add("public state %q is not declared", st)
+			}
+		}
+		view("public", pub.Consultation)
+		view("public", pub.Hearing)
+		view("public", pub.Decision)
+		if pub.Disclosed != "" {
+			prog, err := expr.Compile(pub.Disclosed, expr.Env(prototypeEnv), expr.AsBool())
+			if err != nil {
+				add("public disclosed does not compile to a boolean: %v", err)
+			}
+			pub.disclosed = prog
+		}
+	}
+	return probs
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -8,11 +8,14 @@ import (
 // Organisation is a government (决策机关), the tenant every row belongs to.
 // Region selects its working-day calendar (e.g. "cn", "cn-xj").
 type Organisation struct {
-	ID        int64     `json:"id"`
-	Code      string    `json:"code"`
-	Name      string    `json:"name"`
-	Region    string    `json:"region"`
-	CreatedAt time.Time `json:"created_at"`
+	ID     int64  `json:"id"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Region string `json:"region"`
+	// MeetingQuorumPercent: more than this share of a meeting's members
+	// must attend for it to decide (default 50: more than half).
+	MeetingQuorumPercent int       `json:"meeting_quorum_percent"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // Department is a unit of an organisation that proposes or executes items.
@@ -101,6 +104,31 @@ type SecurityEvent struct {
 	Detail   string
 }
 
+// DocumentKinds are the kinds of documents an item may carry, with their
+// names for people.
+var DocumentKinds = []string{"draft", "explanation", "proposal", "opinion", "report", "transcript", "minutes", "decision", "attachment", "other"}
+
+var documentKindLabels = map[string]Text{
+	"draft":       {Zh: "草案", En: "draft"},
+	"explanation": {Zh: "起草说明", En: "explanatory note"},
+	"proposal":    {Zh: "书面建议", En: "written proposal"},
+	"opinion":     {Zh: "签署的意见书", En: "signed opinion"},
+	"report":      {Zh: "报告", En: "report"},
+	"transcript":  {Zh: "笔录", En: "transcript"},
+	"minutes":     {Zh: "会议纪要", En: "minutes"},
+	"decision":    {Zh: "决策文本", En: "decision text"},
+	"attachment":  {Zh: "附件", En: "attachment"},
+	"other":       {Zh: "其他材料", En: "other"},
+}
+
+// DocumentKindLabel names a document kind for people.
+func DocumentKindLabel(kind string) Text {
+	if l, ok := documentKindLabels[kind]; ok {
+		return l
+	}
+	return Text{Zh: kind, En: kind}
+}
+
 // Document is a file attached to an item. Content is returned only by
 // the download path.
 type Document struct {
@@ -114,7 +142,10 @@ type Document struct {
 	SHA256      string    `json:"sha256"`
 	UploadedBy  string    `json:"uploaded_by"`
 	CreatedAt   time.Time `json:"created_at"`
-	Content     []byte    `json:"-"`
+	// Public marks a document published with the item (the draft and its
+	// explanation during a consultation, the decision's text).
+	Public  bool   `json:"public"`
+	Content []byte `json:"-"`
 }
 
 // ItemQuery selects items of one organisation, newest first. Zero fields

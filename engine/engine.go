@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ type Engine struct {
 	store     Store
 	workflows *Registry
 	calendars *CalendarSet
+	facts     Directory
 	now       func() time.Time
 	loc       *time.Location
 }
@@ -28,6 +30,10 @@ type Config struct {
 	Store     Store
 	Workflows *Registry
 	Calendars *CalendarSet
+	// Directory lets rules read users, other items and meetings (user(),
+	// item_facts(), meeting()); without it those functions return nil and
+	// rules that need them refuse.
+	Directory Directory
 	// Now is the clock; time.Now when nil. Tests inject a fixed clock.
 	Now func() time.Time
 	// Location is the zone in which "today" is reckoned; Asia/Shanghai (UTC+8)
@@ -40,7 +46,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Store == nil || cfg.Workflows == nil || cfg.Calendars == nil {
 		return nil, errors.New("engine: Store, Workflows and Calendars are required")
 	}
-	e := &Engine{store: cfg.Store, workflows: cfg.Workflows, calendars: cfg.Calendars, now: cfg.Now, loc: cfg.Location}
+	e := &Engine{store: cfg.Store, workflows: cfg.Workflows, calendars: cfg.Calendars, facts: cfg.Directory, now: cfg.Now, loc: cfg.Location}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -75,7 +81,17 @@ type Input struct {
 	// Reason is required by some events (waivers, extensions, withdrawals)
 	// and kept in the audit trail for all.
 	Reason string
+	// Via names the use case firing the event; an event declared with via
+	// (ViaMeeting) is refused from any other.
+	Via string
+	// Documents are documents uploaded together with the event (committed
+	// in the same transaction): a document field may name them.
+	Documents []*Document
 }
+
+// ViaMeeting is the use case of an executive meeting: positions and
+// decisions are fired only through it (Decree 713 Art. 30).
+const ViaMeeting = "meeting"
 
 // Result is the outcome of a successful event.
 type Result struct {
@@ -142,7 +158,7 @@ func (e *Engine) Create(ctx context.Context, actor Actor, in CreateInput) (*Resu
 			return nil, Internal(err)
 		}
 		seedRecord(d, stored.Record)
-		start, err := checkEvent(d, d.Create, ruleEnvFor(d, stored, actor, payload, in.Reason, cal, today))
+		start, err := checkEvent(d, d.Create, e.ruleEnvFor(ctx, d, stored, actor, payload, in.Reason, cal, today))
 		if err != nil {
 			return nil, err
 		}
@@ -217,7 +233,7 @@ func (e *Engine) Prepare(ctx context.Context, id int64, event string, actor Acto
 	if err != nil {
 		return nil, err
 	}
-	return e.PrepareLoaded(it, event, actor, in, expectedVersion)
+	return e.PrepareLoaded(ctx, it, event, actor, in, expectedVersion)
 }
 
 // FireLoaded is Fire for an item the caller has just read from the store
@@ -226,7 +242,7 @@ func (e *Engine) Prepare(ctx context.Context, id int64, event string, actor Acto
 // commit still checks the stored version, so a stale item only ever
 // yields conflict.
 func (e *Engine) FireLoaded(ctx context.Context, it *Item, event string, actor Actor, in Input, expectedVersion int) (*Result, error) {
-	tr, err := e.PrepareLoaded(it, event, actor, in, expectedVersion)
+	tr, err := e.PrepareLoaded(ctx, it, event, actor, in, expectedVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +254,10 @@ func (e *Engine) FireLoaded(ctx context.Context, it *Item, event string, actor A
 
 // PrepareLoaded is Prepare for an item already read from the store (see
 // FireLoaded).
-func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, expectedVersion int) (*Transition, error) {
+func (e *Engine) PrepareLoaded(ctx context.Context, it *Item, event string, actor Actor, in Input, expectedVersion int) (*Transition, error) {
 	if it.OrgID != actor.OrgID {
 		return nil, Errorz(CodeNotFound, "事项不存在", "no such item")
 	}
-	ctx := context.Background()
 	if expectedVersion > 0 && it.Version != expectedVersion {
 		return nil, &Error{Code: CodeConflict,
 			MessageZh: fmt.Sprintf("事项已被他人修改（当前版本%d，请求基于版本%d），请刷新后重试", it.Version, expectedVersion),
@@ -260,6 +275,9 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 	role, err := authorize(ev, actor, it)
 	if err != nil {
 		return nil, err
+	}
+	if ev.Via != in.Via {
+		return nil, viaError(ev)
 	}
 	cal, err := e.calendars.Region(it.Region)
 	if err != nil {
@@ -285,7 +303,7 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 			}
 			payload = p
 			seedRecord(d, it.Record)
-			start, err = checkEvent(d, ev, ruleEnvFor(d, it, actor, payload, in.Reason, cal, today))
+			start, err = checkEvent(d, ev, e.ruleEnvFor(ctx, d, it, actor, payload, in.Reason, cal, today))
 			if err != nil {
 				fe.Cancel(err)
 			}
@@ -293,6 +311,9 @@ func (e *Engine) PrepareLoaded(it *Item, event string, actor Actor, in Input, ex
 	})
 	ferr := m.Event(context.WithoutCancel(ctx), event)
 	if err := fsmOutcome(ferr, d, ev, from); err != nil {
+		return nil, err
+	}
+	if err := e.checkDocuments(ctx, ev, it, payload, in.Documents); err != nil {
 		return nil, err
 	}
 	to := m.Current()
@@ -368,21 +389,21 @@ func authorize(ev *EventDef, actor Actor, it *Item) (Role, error) {
 			continue
 		}
 		held = true
-		if departmentScoped(r) && it.DepartmentID != 0 && actor.DepartmentID != it.DepartmentID {
+		if departmentScoped(r) && !it.RunBy(actor.DepartmentID) {
 			continue
 		}
 		return r, nil
 	}
-	names := make([]string, len(ev.Roles))
+	zh, en := make([]string, len(ev.Roles)), make([]string, len(ev.Roles))
 	for i, r := range ev.Roles {
-		names[i] = string(r)
+		zh[i], en[i] = r.Label().Zh, r.Label().En
 	}
 	if held {
-		return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”只能由本部门办理", ev.Label.Zh),
-			fmt.Sprintf("%q may only be done by the item's own department", ev.Name))
+		return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”只能由承办本事项的部门办理", ev.Label.Zh),
+			fmt.Sprintf("%q may only be done by a department designated to run the item", ev.Label.En))
 	}
-	return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”须由以下角色办理：%s", ev.Label.Zh, strings.Join(names, "、")),
-		fmt.Sprintf("%q requires one of the roles: %s", ev.Name, strings.Join(names, ", ")))
+	return "", Errorz(CodeForbidden, fmt.Sprintf("“%s”须由%s办理", ev.Label.Zh, strings.Join(zh, "或")),
+		fmt.Sprintf("%q is done by the %s", ev.Label.En, strings.Join(en, " or the ")))
 }
 
 func checkReason(ev *EventDef, reason string) error {
@@ -425,11 +446,42 @@ func itemEnv(it *Item) map[string]any {
 		"department_id": int(it.DepartmentID), "workflow": it.WorkflowID}
 }
 
+// evalAll evaluates rules (skipping those that read the payload when
+// skipPayload) and returns nil when all hold; otherwise the first refusal
+// as a guard_failed *Error listing every rule that refused. A rule that
+// cannot be evaluated (a malformed date, a fault of the definition) is
+// returned at once.
+func evalAll(rules []*Rule, env map[string]any, skipPayload bool) error {
+	var first *Error
+	for _, r := range rules {
+		if skipPayload && r.readsPayload {
+			continue
+		}
+		err := r.eval(env)
+		if err == nil {
+			continue
+		}
+		e := asError(err)
+		if e.Code != CodeGuardFailed {
+			return e
+		}
+		if first == nil {
+			c := *e
+			first = &c
+		}
+		first.Failures = append(first.Failures, RuleFailure{Message: Text{Zh: e.MessageZh, En: e.Message}, Basis: e.Basis})
+	}
+	if first == nil {
+		return nil
+	}
+	return first
+}
+
 // ruleEnvFor is the environment rules and period conditions of one event
 // are evaluated in.
-func ruleEnvFor(d *Definition, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date) map[string]any {
+func (e *Engine) ruleEnvFor(ctx context.Context, d *Definition, it *Item, actor Actor, payload map[string]any, reason string, cal *Calendar, today Date) map[string]any {
 	periods, _ := it.Record["periods"].(map[string]any)
-	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods})
+	env := ruleEnv(&ruleFuncs{cal: cal, todayD: today, periods: periods, ctx: ctx, org: it.OrgID, facts: e.facts})
 	env["payload"] = payload
 	env["record"] = map[string]any(it.Record)
 	env["item"] = itemEnv(it)
@@ -442,10 +494,8 @@ func ruleEnvFor(d *Definition, it *Item, actor Actor, payload map[string]any, re
 // checkEvent evaluates the event's rules and decides which of its periods
 // start (those whose condition holds), before anything is changed.
 func checkEvent(d *Definition, ev *EventDef, env map[string]any) ([]string, error) {
-	for _, r := range ev.Rules {
-		if err := r.eval(env); err != nil {
-			return nil, err
-		}
+	if err := evalAll(ev.Rules, env, false); err != nil {
+		return nil, err
 	}
 	var start []string
 	for _, name := range ev.Periods.Start {
@@ -593,7 +643,7 @@ func (e *Engine) ActionsFor(it *Item, actor Actor) ([]Action, error) {
 		return nil, Internal(err)
 	}
 	seedRecord(d, it.Record)
-	env := ruleEnvFor(d, it, actor, map[string]any{}, "", cal, e.Today())
+	env := e.ruleEnvFor(context.Background(), d, it, actor, map[string]any{}, "", cal, e.Today())
 	var out []Action
 	for _, ev := range d.Events {
 		if !contains(ev.From, it.State) {
@@ -604,19 +654,22 @@ func (e *Engine) ActionsFor(it *Item, actor Actor) ([]Action, error) {
 			to = it.State
 		}
 		a := Action{Event: ev.Name, Label: ev.Label, To: to, Allowed: true, Fields: ev.Fields, ReasonRequired: ev.ReasonRequired}
+		if ev.Via != "" {
+			// Listed, but done through its own use case (the meeting).
+			a.Allowed, a.Blocked = false, viaError(ev)
+			if _, err := authorize(ev, actor, it); err != nil {
+				a.Blocked = asError(err)
+			}
+			out = append(out, a)
+			continue
+		}
+		for _, r := range ev.Rules {
+			a.NeedsInput = a.NeedsInput || r.readsPayload
+		}
 		if _, err := authorize(ev, actor, it); err != nil {
 			a.Allowed, a.Blocked = false, asError(err)
-		} else {
-			for _, r := range ev.Rules {
-				if r.readsPayload {
-					a.NeedsInput = true
-					continue
-				}
-				if err := r.eval(env); err != nil {
-					a.Allowed, a.Blocked = false, asError(err)
-					break
-				}
-			}
+		} else if err := evalAll(ev.Rules, env, true); err != nil {
+			a.Allowed, a.Blocked = false, asError(err)
 		}
 		out = append(out, a)
 	}
@@ -639,4 +692,58 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// viaError refuses an event outside the use case it is declared for.
+func viaError(ev *EventDef) *Error {
+	if ev.Via == "" {
+		return Errorz(CodeGuardFailed, fmt.Sprintf("“%s”不能通过会议办理", ev.Label.Zh),
+			fmt.Sprintf("%q is not done through a meeting", ev.Label.En))
+	}
+	return &Error{Code: CodeGuardFailed, Basis: "《重大行政决策程序暂行条例》第三十条",
+		MessageZh: fmt.Sprintf("“%s”只能在会议中办理：会议组成人员的意见和行政首长的决定由会议记录", ev.Label.Zh),
+		Message:   fmt.Sprintf("%q is done only through the meeting, which records the members' positions and the chief executive's decision", ev.Label.En),
+		Failures: []RuleFailure{{Message: Text{Zh: fmt.Sprintf("“%s”只能在会议中办理", ev.Label.Zh), En: fmt.Sprintf("%q is done only through the meeting", ev.Label.En)},
+			Basis: "《重大行政决策程序暂行条例》第三十条"}}}
+}
+
+// checkDocuments refuses a document field whose digest names no document
+// of its kinds on the item (stored, or uploaded with the event).
+func (e *Engine) checkDocuments(ctx context.Context, ev *EventDef, it *Item, payload map[string]any, pending []*Document) error {
+	for _, f := range ev.Fields {
+		sha, _ := payload[f.Name].(string)
+		if len(f.DocumentKinds) == 0 || sha == "" {
+			continue
+		}
+		found := false
+		for _, d := range pending {
+			if d.SHA256 == sha && slices.Contains(f.DocumentKinds, d.Kind) {
+				found = true
+			}
+		}
+		if !found {
+			d, err := e.store.FindDocument(ctx, it.OrgID, it.ID, sha)
+			switch {
+			case err == nil && slices.Contains(f.DocumentKinds, d.Kind):
+				found = true
+			case err != nil && ErrorCode(err) != CodeNotFound:
+				return err
+			}
+		}
+		if !found {
+			kinds := make([]string, len(f.DocumentKinds))
+			for i, k := range f.DocumentKinds {
+				kinds[i] = DocumentKindLabel(k).Zh
+			}
+			e := &Error{Code: CodeInvalid, Field: f.Name,
+				MessageZh: fmt.Sprintf("“%s”应为本事项已上传的%s的摘要；请先上传文件", f.label(), strings.Join(kinds, "或")),
+				Message:   fmt.Sprintf("%q must be the digest of a %s uploaded to this item; upload the file first", f.Label.En, strings.Join(f.DocumentKinds, " or "))}
+			if f.Basis != "" {
+				e.Code, e.Basis = CodeGuardFailed, f.Basis
+				e.Failures = []RuleFailure{{Message: Text{Zh: e.MessageZh, En: e.Message}, Basis: f.Basis}}
+			}
+			return e
+		}
+	}
+	return nil
 }

@@ -51,10 +51,20 @@ type Error struct {
 	MessageZh string
 	Basis     string
 	Field     string
-	// Rule is the expression of the rule that failed, for guard_failed.
+	// Rule is the expression of the rule that failed, for guard_failed; it
+	// is for logs and is never shown to callers.
 	Rule string
+	// Failures lists every rule that refused (guard_failed), the first of
+	// them also in Message, MessageZh and Basis.
+	Failures []RuleFailure
 	// Err is the underlying cause, if any; it is never shown to callers.
 	Err error
+}
+
+// RuleFailure is one rule of a workflow that refused an event.
+type RuleFailure struct {
+	Message Text
+	Basis   string
 }
 
 // Error returns the English message, prefixed by the code.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -64,6 +65,19 @@ func (f *Field) label() string {
 	return f.Name
 }
 
+// valueNamesZh lists the allowed values by their Chinese labels.
+func (f *Field) valueNamesZh() string {
+	names := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		if l, ok := f.ValueLabels[v]; ok && l.Zh != "" {
+			names[i] = l.Zh
+		} else {
+			names[i] = v
+		}
+	}
+	return strings.Join(names, "、")
+}
+
 func normalizeValue(f *Field, v any, present bool) (any, error) {
 	wrongType := func(zhType, enType string) error {
 		return invalidField(f.Name, fmt.Sprintf("字段“%s”应为%s", f.label(), zhType),
@@ -118,7 +132,7 @@ func normalizeValue(f *Field, v any, present bool) (any, error) {
 			}
 			if !ok {
 				return nil, invalidField(f.Name,
-					fmt.Sprintf("字段“%s”的取值应为：%s", f.label(), strings.Join(f.Values, "、")),
+					fmt.Sprintf("字段“%s”的取值应为：%s", f.label(), f.valueNamesZh()),
 					fmt.Sprintf("field %q must be one of: %s", f.Name, strings.Join(f.Values, ", ")))
 			}
 		case FieldSHA256:
@@ -190,6 +204,11 @@ func normalizeValue(f *Field, v any, present bool) (any, error) {
 				s, ok := x.(string)
 				if !ok || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > itemMax {
 					return nil, wrongType(fmt.Sprintf("非空文本的列表（每项不超过%d字）", itemMax), fmt.Sprintf("a list of non-empty strings of at most %d characters", itemMax))
+				}
+				if len(f.Values) > 0 && !slices.Contains(f.Values, s) {
+					return nil, invalidField(f.Name,
+						fmt.Sprintf("字段“%s”的每一项应为：%s", f.label(), f.valueNamesZh()),
+						fmt.Sprintf("each entry of field %q must be one of: %s", f.Name, strings.Join(f.Values, ", ")))
 				}
 				out[i] = s
 			} else {

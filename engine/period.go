@@ -124,8 +124,17 @@ func strOf(v any) string { s, _ := v.(string); return s }
 func applyPeriods(d *Definition, ev *EventDef, start []string, rec Record, cal *Calendar, today Date, payload map[string]any) error {
 	for _, name := range start {
 		pd := d.Period(name)
+		from := today
+		if pd.StartsWith != "" {
+			f, err := ParseDate(strOf(payload[pd.StartsWith]))
+			if err != nil || f.After(today) {
+				return invalidField(pd.StartsWith, fmt.Sprintf("期限“%s”的起算日期不能晚于今天", pd.Label.Zh),
+					fmt.Sprintf("the period %q cannot start after today", pd.Label.En))
+			}
+			from = f
+		}
 		p := map[string]any{
-			"started_on": today.String(), "unit": string(pd.Unit), "kind": string(pd.Kind),
+			"started_on": from.String(), "unit": string(pd.Unit), "kind": string(pd.Kind),
 			"length": pd.Length, "paused_on": "", "paused_days": 0, "extended_days": 0, "basis": pd.Basis, "ended_on": "",
 		}
 		if pd.EndsWith != "" {

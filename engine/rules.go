@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -37,6 +38,11 @@ import (
 //	period_elapsed(name)           a started, unpaused period has reached its due date
 //	period_overdue(name)           today is after the due date of a started, unpaused period
 //	period_started(name)           the period has been started
+//	user(id)                       a user of the organisation: {id, active, roles, department_id,
+//	                               affiliation, counsel: {law_firm_id, law_firm, contract_from,
+//	                               contract_to} or nil}, nil when there is no such user
+//	item_facts(id)                 another item: {id, workflow, state, title, adjusts_item_id}, or nil
+//	meeting(id)                    a meeting: {id, kind, number, held_on, state, item_ids}, or nil
 //
 // Missing nested keys read as nil: use `?.` and `??` for depth beyond the
 // stage (record.legality?.review?.x ?? "").
@@ -60,6 +66,9 @@ func ruleEnv(fn *ruleFuncs) map[string]any {
 		"period_elapsed":       fn.periodElapsed,
 		"period_overdue":       fn.periodOverdue,
 		"period_started":       fn.periodStarted,
+		"user":                 fn.user,
+		"item_facts":           fn.itemFacts,
+		"meeting":              fn.meeting,
 	}
 }
 
@@ -93,6 +102,66 @@ type ruleFuncs struct {
 	cal     *Calendar
 	todayD  Date
 	periods map[string]any
+	// facts looks up users, items and meetings of org (nil: none known).
+	ctx   context.Context
+	org   int64
+	facts Directory
+	users map[int64]map[string]any
+}
+
+func toID64(v any) int64 {
+	switch n := v.(type) {
+	case int:
+		return int64(n)
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	}
+	return 0
+}
+
+func (f *ruleFuncs) user(id any) map[string]any {
+	n := toID64(id)
+	if f.facts == nil || n <= 0 {
+		return nil
+	}
+	if m, ok := f.users[n]; ok {
+		return m
+	}
+	u, err := f.facts.UserFacts(f.ctx, f.org, n)
+	if err != nil {
+		f.fail(err)
+	}
+	if f.users == nil {
+		f.users = map[int64]map[string]any{}
+	}
+	f.users[n] = u.env()
+	return f.users[n]
+}
+
+func (f *ruleFuncs) itemFacts(id any) map[string]any {
+	n := toID64(id)
+	if f.facts == nil || n <= 0 {
+		return nil
+	}
+	it, err := f.facts.ItemFacts(f.ctx, f.org, n)
+	if err != nil {
+		f.fail(err)
+	}
+	return it.env()
+}
+
+func (f *ruleFuncs) meeting(id any) map[string]any {
+	n := toID64(id)
+	if f.facts == nil || n <= 0 {
+		return nil
+	}
+	m, err := f.facts.MeetingFacts(f.ctx, f.org, n)
+	if err != nil {
+		f.fail(err)
+	}
+	return m.env()
 }
 
 // funcError marks a rule function failure (a malformed date) that should

@@ -30,6 +30,10 @@ type Store interface {
 	// version moved or ev's sequence number is already taken.
 	CommitTransition(ctx context.Context, it *Item, expectedVersion int, ev *AuditEvent) error
 
+	// FindDocument returns the document of item whose SHA-256 (hex) is
+	// sha, the latest when several share it. Returns not_found if none.
+	FindDocument(ctx context.Context, org, item int64, sha string) (*Document, error)
+
 	// AuditEvents returns the audit events of one item in sequence order.
 	// Returns not_found if the item does not exist in org.
 	AuditEvents(ctx context.Context, org, item int64) ([]*AuditEvent, error)

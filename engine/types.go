@@ -42,6 +42,33 @@ var KnownRoles = []Role{
 	RoleAuditor, RoleAdmin, RolePublic,
 }
 
+// RoleLabels name the roles for people (UI.md's words).
+var RoleLabels = map[Role]Text{
+	RoleOrganizer:      {Zh: "决策承办单位", En: "organizer"},
+	RoleSecretariat:    {Zh: "政府办公室", En: "government office"},
+	RoleLegalOffice:    {Zh: "司法局（合法性审查部门）", En: "legal office"},
+	RoleCounsel:        {Zh: "法律顾问", En: "retained counsel"},
+	RoleExpert:         {Zh: "论证专家", En: "expert"},
+	RoleRiskAssessor:   {Zh: "风险评估单位", En: "risk assessor"},
+	RoleMember:         {Zh: "会议组成人员", En: "meeting member"},
+	RoleChiefExecutive: {Zh: "行政首长", En: "chief executive"},
+	RoleExecutor:       {Zh: "决策执行单位", En: "executing unit"},
+	RoleEvaluator:      {Zh: "决策后评估单位", En: "post-evaluator"},
+	RoleAuditor:        {Zh: "审计监督", En: "auditor"},
+	RoleAdmin:          {Zh: "系统管理员", En: "administrator"},
+	RolePublic:         {Zh: "社会公众", En: "the public"},
+	SystemRole:         {Zh: "系统", En: "the system"},
+}
+
+// Label returns the role's name for people, or the role itself when it is
+// not known.
+func (r Role) Label() Text {
+	if l, ok := RoleLabels[r]; ok {
+		return l
+	}
+	return Text{Zh: string(r), En: string(r)}
+}
+
 // IsKnownRole reports whether r is one of KnownRoles.
 func IsKnownRole(r Role) bool {
 	for _, k := range KnownRoles {
@@ -259,4 +286,17 @@ func (it *Item) DepartmentAssigned(role Role, dept int64) bool {
 // IsAssigned reports whether user is assigned to the item in role.
 func (it *Item) IsAssigned(role Role, user int64) bool {
 	return slices.Contains(it.AssignedTo(role), user)
+}
+
+// RunBy reports whether department dept runs the item as organizer: one
+// of the departments designated when the procedure started (record
+// department_assignments.organizer, Decree 713 Art. 11), or, before any
+// designation, the proposing department. An item without a department is
+// run by any organizer.
+func (it *Item) RunBy(dept int64) bool {
+	as, _ := it.Record["department_assignments"].(map[string]any)
+	if designated := asList(as[string(RoleOrganizer)]); len(designated) > 0 {
+		return dept != 0 && slices.Contains(designated, dept)
+	}
+	return it.DepartmentID == 0 || dept == it.DepartmentID
 }

@@ -116,9 +116,11 @@ item="$(post /items "$(jq -nc '{workflow: "major-decision", title: "关于老旧
     preliminary_solution: "财政补贴每部电梯20万元", necessity_feasibility: "老年人口占比高，资金已列入预算"}}')" | jq -er .id)"
 post "/items/$item/events/start_decision" "$(jq -nc --argjson d "$dept" \
   '{payload: {study_summary: "经研究，建议启动", organizer_department_ids: [$d]}}')" >/dev/null
-draft="$(printf '%s' '决策草案 第一稿' | sha256sum | cut -d' ' -f1)"
-post "/items/$item/events/record_draft" "$(jq -nc --arg s "$draft" \
-  '{payload: {draft_sha256: $s, legal_basis: ["《中华人民共和国城乡规划法》"]}}')" >/dev/null
+# The draft is uploaded as a file; uploading a draft records it
+# (record_draft) in the same transaction.
+printf '%s' '决策草案 第一稿' | curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $token" \
+  -F kind=draft -F 'payload={"legal_basis":["《中华人民共和国城乡规划法》"]}' \
+  -F 'file=@-;filename=draft.txt;type=text/plain' "$api/items/$item/documents"
 post "/items/$item/events/record_department_consultation" \
   '{"payload": {"departments": ["住建局", "财政局"], "agreed": true}}' >/dev/null
 today="$(TZ=CST-8 date +%F)"

@@ -27,7 +27,13 @@ func TestAPI_EndToEnd_MajorDecisionFromProposalToArchive(t *testing.T) {
 		if st := it["state"].(map[string]any)["name"]; st != "archived" {
 			t.Fatalf("state %v, want archived", st)
 		}
-		steps := len(scenario.MajorDecision(e.cast()))
+		steps := 0 // events: one per step, a meeting's agenda, positions and decision
+		for _, s := range scenario.MajorDecision(e.cast()) {
+			steps++
+			if s.Meeting != nil {
+				steps += 1 + len(s.Meeting.Positions)
+			}
+		}
 		if v := int(it["version"].(float64)); v != steps+1 {
 			t.Fatalf("version %d, want %d", v, steps+1)
 		}

@@ -41,15 +41,6 @@ type Backend interface {
 
 	RecordSecurityEvent(ctx context.Context, ev engine.SecurityEvent) error
 
-	ListItems(ctx context.Context, q engine.ItemQuery) ([]*engine.Item, error)
-	AuditEvents(ctx context.Context, org, item int64) ([]*engine.AuditEvent, error)
-
-	CreateDocument(ctx context.Context, d *engine.Document) error
-	ListDocuments(ctx context.Context, org, item int64) ([]*engine.Document, error)
-	GetDocument(ctx context.Context, org, item, id int64) (*engine.Document, error)
-
-	MeetingBackend
-
 	ClaimIdempotencyKey(ctx context.Context, org int64, principal, key string, reqHash []byte, now time.Time) (*engine.IdempotencyRecord, error)
 	CompleteIdempotencyKey(ctx context.Context, org int64, principal, key string, status int, headers map[string]string, body []byte) error
 	ReleaseIdempotencyKey(ctx context.Context, org int64, principal, key string) error

@@ -10,6 +10,7 @@ import (
 
 	"github.com/juece/juece/calendars"
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/internal/scenario"
 )
 
 // fixture2027JSON is the marked 2027 test fixture (not the real notice)
@@ -45,7 +46,7 @@ func TestAPI_YearEnd_ProvisionalDueDatesThenTheNoticeLoadedMovesThem(t *testing.
 	forEachDB(t, func(t *testing.T, e *env) {
 		a, b := e.createItem(t), e.createItem(t)
 		e.shift = engine.DaysBetween(mustDate(t, "2026-03-03"), mustDate(t, "2026-12-04"))
-		e.walk(t, a, "decide_agree")
+		e.walk(t, a, scenario.MeetingStep)
 		e.shift = engine.DaysBetween(mustDate(t, "2026-02-10"), mustDate(t, "2026-12-24"))
 		e.walk(t, b, "assign_counsel")
 

@@ -108,7 +108,7 @@ func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *en
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Config{Store: db, Workflows: reg, Calendars: cals, Now: e.clock})
+	eng, err := engine.New(engine.Config{Store: db, Workflows: reg, Calendars: cals, Directory: db, Now: e.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *en
 	if err := e.cals.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{Engine: eng, Backend: db, Calendars: e.cals, LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger()}
+	cfg := server.Config{Engine: eng, Backend: db, Calendars: e.cals, Procedure: procedure.New(procedure.Config{Engine: eng, Store: db}), LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger()}
 	for _, f := range configure {
 		f(&cfg)
 	}
@@ -198,6 +198,17 @@ func (e *env) seed() {
 	}
 	// A secretariat officer of the other organisation: sees nothing here.
 	add(e.other, "stranger", "zfb", "", []engine.Role{engine.RoleSecretariat, engine.RoleAuditor})
+	// The retained counsel: a law firm's lawyers under a contract for 2026–2027.
+	firm, err := e.db.CreateLawFirm(ctx, e.org, "明德律师事务所")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range []string{"lawyer1", "lawyer2"} {
+		if _, err := e.db.CreateCounsel(ctx, engine.Counsel{OrgID: e.org, UserID: e.users[l].user.ID, LawFirmID: firm,
+			LicenceNo: fmt.Sprintf("1650120181000%04d", i+1), ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (e *env) actor(name string) engine.Actor { return e.users[name].user.Actor() }
@@ -206,7 +217,8 @@ func (e *env) actor(name string) engine.Actor { return e.users[name].user.Actor(
 func (e *env) cast() scenario.Cast {
 	return scenario.Cast{Organizer: e.actor("fgw"), Secretariat: e.actor("zfb"), LegalOffice: e.actor("sfj"), Counsel: e.actor("lawyer1"),
 		Expert: e.actor("expert"), RiskAssessor: e.actor("risk"), ChiefExecutive: e.actor("quzhang"), Executor: e.actor("zjj"),
-		Evaluator: e.actor("evaluator"), OrganizerDept: e.depts["发改委"], ExecutorDept: e.depts["住建局"]}
+		Evaluator: e.actor("evaluator"), OrganizerDept: e.depts["发改委"], ExecutorDept: e.depts["住建局"],
+		Members: []engine.Actor{e.actor("member")}}
 }
 
 // userOf returns the seeded username acting as a.
@@ -423,11 +435,7 @@ func (e *env) walkFrom(t testing.TB, id int64, from, until string) {
 		if s.Event == until {
 			return
 		}
-		e.on(s.On)
-		r := e.fire(t, e.userOf(s.Actor), id, s.Event, s.Payload, s.Reason)
-		if r.Status != http.StatusOK {
-			t.Fatalf("step %s on %s by %s: %d %s", s.Event, s.On, e.userOf(s.Actor), r.Status, r.Body)
-		}
+		e.step(t, id, s)
 	}
 	if until != "" {
 		t.Fatalf("no step %q", until)
@@ -460,4 +468,73 @@ func (e *env) snapshot(t testing.TB) string {
 		fmt.Fprintf(&b, "%d@%d:%x ", id, v, h)
 	}
 	return b.String()
+}
+
+// step performs one scripted step over the API: its documents are
+// uploaded (a draft through the upload, which records it), the event is
+// fired, or, for a meeting step, the meeting is held through the meeting
+// routes.
+func (e *env) step(t testing.TB, id int64, s scenario.Step) {
+	t.Helper()
+	e.on(s.On)
+	user := e.userOf(s.Actor)
+	if s.Meeting != nil {
+		e.meet(t, id, s.Meeting)
+		return
+	}
+	for _, d := range s.Docs {
+		payload := ""
+		if d.Kind == "draft" {
+			p := map[string]any{}
+			for k, v := range s.Payload {
+				if k != "draft_sha256" {
+					p[k] = v
+				}
+			}
+			b, _ := json.Marshal(p)
+			payload = string(b)
+		}
+		want(t, e.upload(t, user, id, d.Kind, d.Kind+".txt", "text/plain", []byte(d.Content), payload), http.StatusCreated)
+		if d.Kind == "draft" {
+			return // the upload recorded the draft
+		}
+	}
+	r := e.fire(t, user, id, s.Event, s.Payload, s.Reason)
+	if r.Status != http.StatusOK {
+		t.Fatalf("step %s on %s by %s: %d %s", s.Event, s.On, user, r.Status, r.Body)
+	}
+}
+
+// meet holds meeting m on item id through the meeting routes: convene,
+// agenda, attendance, positions in order, the decision, closing.
+func (e *env) meet(t testing.TB, id int64, m *scenario.Meeting) {
+	t.Helper()
+	sec := e.userOf(m.Secretariat)
+	members := []int64{m.ChiefExecutive.UserID}
+	for _, a := range m.Members {
+		members = append(members, a.UserID)
+	}
+	r := e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: sec, Body: map[string]any{"kind": m.Kind, "number": fmt.Sprintf("%s（议题%d）", m.Number, id),
+		"held_on": m.HeldOn, "member_user_ids": members, "chief_executive_user_id": m.ChiefExecutive.UserID}})
+	want(t, r, http.StatusCreated)
+	base := fmt.Sprintf("/api/v1/meetings/%d", int64(r.json(t)["id"].(float64)))
+	want(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: sec, Body: map[string]any{"item_id": id}}), http.StatusCreated)
+	var present []int64
+	for _, mid := range members {
+		absent := false
+		for _, a := range m.Absent {
+			absent = absent || a.UserID == mid
+		}
+		if !absent {
+			present = append(present, mid)
+		}
+	}
+	want(t, e.do(t, req{Method: "PUT", Path: base + "/attendance", User: sec, Body: map[string]any{"present_user_ids": present}}), http.StatusOK)
+	for _, p := range m.Positions {
+		want(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("%s/agenda/%d/positions", base, id), User: sec,
+			Body: map[string]any{"member_user_id": p.Member.UserID, "position": p.Position, "remarks": p.Remarks}}), http.StatusOK)
+	}
+	want(t, e.do(t, req{Method: "PUT", Path: fmt.Sprintf("%s/agenda/%d/decision", base, id), User: e.userOf(m.ChiefExecutive),
+		Body: map[string]any{"decision": m.Decision, "departure_reason": m.DepartureReason}}), http.StatusOK)
+	want(t, e.do(t, req{Method: "POST", Path: base + "/close", User: sec}), http.StatusOK)
 }

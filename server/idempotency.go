@@ -109,7 +109,7 @@ func (s *Server) idempotencyScope(c echo.Context) (int64, string, error) {
 	if p := principalOf(c); p != nil {
 		return p.User.OrgID, "user:" + strconv.FormatInt(p.User.ID, 10), nil
 	}
-	org, err := s.publicOrg(c)
+	org, err := s.svc.PublicOrganisation(c.Request().Context(), c.Param("org"))
 	if err != nil {
 		return 0, "", err
 	}

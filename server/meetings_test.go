@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/internal/scenario"
 )
 
 // The executive meeting (Arts. 29–30): two items pass the gate onto the
@@ -26,8 +27,8 @@ func TestAPI_Meeting_AgendaPositionsDecisionsAndClosing(t *testing.T) {
 			e.users[name] = &account{user: u}
 		}
 		a, b, c := e.createItem(t), e.createItem(t), e.createItem(t)
-		e.walk(t, a, "decide_agree")
-		e.walk(t, b, "decide_agree")
+		e.walk(t, a, scenario.MeetingStep)
+		e.walk(t, b, scenario.MeetingStep)
 		id := func(u string) int64 { return e.users[u].user.ID }
 		members := []int64{id("quzhang"), id("member"), id("member2"), id("member3")}
 		r := e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: "zfb", Body: map[string]any{"kind": "executive", "number": "2026年第3次常务会议",
@@ -114,7 +115,7 @@ func TestAPI_Meeting_AgendaPositionsDecisionsAndClosing(t *testing.T) {
 			t.Fatalf("decision event lacks the minutes hash or the dissent: %v", rec)
 		}
 		docs := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/documents", a), User: "audit"}).json(t)["documents"].([]any)
-		if len(docs) != 1 || docs[0].(map[string]any)["kind"] != "minutes" {
+		if last := docs[len(docs)-1].(map[string]any); last["kind"] != "minutes" || last["sha256"] != min.Header.Get("X-Content-SHA256") {
 			t.Fatalf("minutes not attached: %v", docs)
 		}
 		// A closed meeting is locked.

@@ -50,7 +50,7 @@ func routeServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Engine: eng, Backend: nilBackend{}, Calendars: procedure.NewCalendars(nil, eng, nil), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Config{Engine: eng, Backend: nilBackend{}, Calendars: procedure.NewCalendars(nil, eng, nil), Procedure: procedure.New(procedure.Config{Engine: eng}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

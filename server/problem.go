@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 )
 
@@ -53,10 +54,12 @@ type Problem struct {
 	MessageZh string `json:"message_zh"`
 	MessageEn string `json:"message_en"`
 	Basis     string `json:"basis,omitempty"`
-	Rule      string `json:"rule,omitempty"`
-	Field     string `json:"field,omitempty"`
-	Instance  string `json:"instance,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	// Failures lists every rule that refused (guard_failed), with its
+	// legal basis; never the rule's expression.
+	Failures  []procedure.FailureView `json:"failures,omitempty"`
+	Field     string                  `json:"field,omitempty"`
+	Instance  string                  `json:"instance,omitempty"`
+	RequestID string                  `json:"request_id,omitempty"`
 	// Problems lists, for a refused file, every problem with its line.
 	Problems []problemLine `json:"problems,omitempty"`
 }
@@ -124,8 +127,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		p := Problem{
 			Type: "https://juece.gov.cn/problems/" + string(ee.Code), Title: http.StatusText(status), Status: status,
 			Detail: ee.MessageZh, Code: string(ee.Code), MessageZh: ee.MessageZh, MessageEn: ee.Message,
-			Basis: ee.Basis, Rule: ee.Rule, Field: ee.Field, Instance: c.Request().URL.Path,
+			Basis: ee.Basis, Field: ee.Field, Instance: c.Request().URL.Path,
 			RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Problems: problemLines(err),
+		}
+		if b := procedure.ViewBlock(ee); b != nil {
+			p.Failures = b.Failures
 		}
 		if p.Detail == "" {
 			p.Detail = ee.Message

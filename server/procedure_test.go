@@ -23,12 +23,9 @@ import (
 func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		// A law firm with two counsel.
-		firm := e.do(t, req{Method: "POST", Path: "/api/v1/law-firms", User: "admin", Body: map[string]any{"name": "天山律师事务所"}})
-		want(t, firm, http.StatusCreated)
-		for i, l := range []string{"lawyer1", "lawyer2"} {
-			want(t, e.do(t, req{Method: "POST", Path: "/api/v1/counsel", User: "admin", Body: map[string]any{"user_id": e.users[l].user.ID,
-				"law_firm_id": firm.json(t)["id"], "licence_no": fmt.Sprintf("165012018100%05d", i), "contract_from": "2026-01-01", "contract_to": "2027-12-31"}}), http.StatusCreated)
+		// A law firm with two counsel (seeded).
+		if cs := e.do(t, req{Method: "GET", Path: "/api/v1/counsel", User: "admin"}).json(t)["counsel"].([]any); len(cs) != 2 {
+			t.Fatalf("counsel %v", cs)
 		}
 		// Seven meeting members: the chief executive, the seeded member and five more.
 		members := []int64{e.users["quzhang"].user.ID, e.users["member"].user.ID}
@@ -54,8 +51,11 @@ func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 		}
 		step := func(id int64, event string) {
 			t.Helper()
-			s := steps[event]
-			fire(id, e.userOf(s.Actor), s.On, event, s.Payload, s.Reason)
+			e.step(t, id, steps[event])
+		}
+		upload := func(id int64, user string, d scenario.Doc) {
+			t.Helper()
+			want(t, e.upload(t, user, id, d.Kind, d.Kind+".txt", "text/plain", []byte(d.Content), ""), http.StatusCreated)
 		}
 
 		a := e.createItem(t)
@@ -93,25 +93,38 @@ func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 		}
 		// Legality review by two counsel; found unlawful.
 		fire(a, "sfj", "2026-02-11", "assign_counsel", map[string]any{"counsel_user_ids": []any{e.users["lawyer1"].user.ID, e.users["lawyer2"].user.ID}}, "")
+		upload(a, "lawyer1", scenario.CounselOpinionDoc)
 		fire(a, "lawyer1", "2026-02-12", "record_counsel_opinion", scenario.CounselOpinion(scenario.DraftV1), "")
 		fire(a, "lawyer2", "2026-02-13", "record_counsel_opinion", scenario.CounselOpinion(scenario.DraftV1), "")
+		upload(a, "sfj", scenario.ConclusionDoc("unlawful"))
 		fire(a, "sfj", "2026-02-26", "conclude_legality_review", scenario.Conclusion("unlawful", scenario.DraftV1), "")
 		wantProblem(t, e.fire(t, "fgw", a, "submit_for_meeting", nil, ""), http.StatusConflict, "guard_failed")
 		// Revised draft, reviewed again.
 		fire(a, "fgw", "2026-02-27", "return_to_drafting", nil, "审查认为补贴依据不足，修改草案")
-		fire(a, "fgw", "2026-03-02", "record_draft", map[string]any{"draft_sha256": scenario.DraftV2, "legal_basis": []any{"《中华人民共和国城乡规划法》", "《财政部关于…的通知》"}}, "")
+		e.on("2026-03-02")
+		want(t, e.upload(t, "fgw", a, "draft", "第二稿.txt", "text/plain", []byte(scenario.DraftV2Doc.Content),
+			`{"legal_basis": ["《中华人民共和国城乡规划法》", "《财政部关于…的通知》"]}`), http.StatusCreated)
 		fire(a, "fgw", "2026-03-02", "proceed_to_review", nil, "")
+		// The changed draft is assessed again (Art. 24): the old assessment is stale.
+		risk := steps["record_risk_assessment"]
+		reassessed := map[string]any{}
+		for k, v := range risk.Payload {
+			reassessed[k] = v
+		}
+		reassessed["draft_sha256"] = scenario.DraftV2
+		fire(a, "risk", "2026-03-02", "record_risk_assessment", reassessed, "")
 		fire(a, "fgw", "2026-03-02", "submit_legality_review", map[string]any{"draft_sha256": scenario.DraftV2, "legal_basis": []any{"《中华人民共和国城乡规划法》"}, "procedures_account": "已补充财政依据"}, "")
 		fire(a, "sfj", "2026-03-03", "assign_counsel", map[string]any{"counsel_user_ids": []any{e.users["lawyer1"].user.ID}}, "")
 		// An opinion on the old draft is stale (Art. 28 binds it to the draft examined).
 		e.on("2026-03-04")
 		wantProblem(t, e.fire(t, "lawyer1", a, "record_counsel_opinion", scenario.CounselOpinion(scenario.DraftV1), ""), http.StatusConflict, "guard_failed")
 		fire(a, "lawyer1", "2026-03-04", "record_counsel_opinion", scenario.CounselOpinion(scenario.DraftV2), "")
+		upload(a, "sfj", scenario.ConclusionDoc("lawful"))
 		fire(a, "sfj", "2026-03-11", "conclude_legality_review", scenario.Conclusion("lawful", scenario.DraftV2), "")
 		fire(a, "fgw", "2026-03-12", "submit_for_meeting", nil, "")
 
 		b := e.createItem(t)
-		e.walk(t, b, "decide_agree")
+		e.walk(t, b, scenario.MeetingStep)
 
 		// The meeting.
 		r := e.do(t, req{Method: "POST", Path: "/api/v1/meetings", User: "zfb", Body: map[string]any{"kind": "executive", "number": "2026年第5次常务会议",
@@ -122,6 +135,7 @@ func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 		for _, it := range []int64{a, b} {
 			want(t, e.do(t, req{Method: "POST", Path: base + "/agenda", User: "zfb", Body: map[string]any{"item_id": it}}), http.StatusCreated)
 		}
+		want(t, e.do(t, req{Method: "PUT", Path: base + "/attendance", User: "zfb", Body: map[string]any{"present_user_ids": members}}), http.StatusOK)
 		speak := func(item, member int64, position, remarks string) {
 			t.Helper()
 			want(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("%s/agenda/%d/positions", base, item), User: "zfb",
@@ -158,7 +172,7 @@ func TestProcedure_EndToEnd_CommentsReviewsAndMeeting(t *testing.T) {
 		}
 		minutes := string(e.do(t, req{Method: "GET", Path: base + "/minutes", User: "audit"}).Body)
 		for _, m := range []string{"member", "委员2", "委员3", "委员4"} {
-			if !strings.Contains(minutes, m+"（意见") {
+			if !strings.Contains(minutes, m+"：不同意（意见") {
 				t.Errorf("minutes do not name the dissent of %s", m)
 			}
 		}

@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	api("GET", "/meetings", s.listMeetings)
 	api("POST", "/meetings", s.createMeeting)
 	api("GET", "/meetings/:id", s.getMeeting)
+	api("GET", "/meetings/:id/candidates", s.agendaCandidates)
 	api("POST", "/meetings/:id/agenda", s.addToAgenda)
 	api("PUT", "/meetings/:id/attendance", s.setAttendance)
 	api("POST", "/meetings/:id/agenda/:item/positions", s.recordPosition)

@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/juece/juece/engine"
@@ -31,6 +30,8 @@ type Config struct {
 	Backend Backend
 	// Calendars administers the holiday calendars (load, show, coverage).
 	Calendars *procedure.Calendars
+	// Procedure is the use cases the routes call.
+	Procedure *procedure.Service
 	Logger    *slog.Logger
 	// BodyLimit caps JSON request bodies, e.g. "1M" (default). Document
 	// uploads have their own limit, DocumentLimit bytes (default 20 MiB).
@@ -58,14 +59,12 @@ type Server struct {
 	eng      *engine.Engine
 	db       Backend
 	cals     *procedure.Calendars
+	svc      *procedure.Service
 	log      *slog.Logger
 	spec     *apiSpec
 	accounts *procedure.Accounts
 	public   *procedure.Limiter
-	// commentQueues gathers public comments per item (see takeComment).
-	commentMu     sync.Mutex
-	commentQueues map[int64]*commentQueue
-	metrics       *metrics
+	metrics  *metrics
 }
 
 // New builds the server. It returns an error when the configuration is
@@ -99,10 +98,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	if cfg.Calendars == nil {
-		return nil, errors.New("server: Calendars is required")
+	if cfg.Calendars == nil || cfg.Procedure == nil {
+		return nil, errors.New("server: Calendars and Procedure are required")
 	}
-	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, cals: cfg.Calendars, log: cfg.Logger, spec: spec,
+	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, cals: cfg.Calendars, svc: cfg.Procedure, log: cfg.Logger, spec: spec,
 		accounts: procedure.NewAccounts(cfg.Backend, cfg.Engine.Now, cfg.SessionTTL, cfg.LoginRate),
 		public:   procedure.NewLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
 

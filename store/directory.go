@@ -58,16 +58,17 @@ func (db *DB) getOrganisation(ctx context.Context, where string, arg any) (*Orga
 		Code      string `db:"code"`
 		Name      string `db:"name"`
 		Region    string `db:"region"`
+		Quorum    int    `db:"meeting_quorum_percent"`
 		CreatedAt dbTime `db:"created_at"`
 	}
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, code, name, region, created_at FROM organisations WHERE `+where), arg)
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, code, name, region, meeting_quorum_percent, created_at FROM organisations WHERE `+where), arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, engine.Errorz(engine.CodeNotFound, "机关不存在", "no such organisation")
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	return &Organisation{ID: r.ID, Code: r.Code, Name: r.Name, Region: r.Region, CreatedAt: r.CreatedAt.Time}, nil
+	return &Organisation{ID: r.ID, Code: r.Code, Name: r.Name, Region: r.Region, MeetingQuorumPercent: r.Quorum, CreatedAt: r.CreatedAt.Time}, nil
 }
 
 // GetOrganisation returns organisation id, or not_found.
@@ -78,6 +79,23 @@ func (db *DB) GetOrganisation(ctx context.Context, id int64) (*Organisation, err
 // GetOrganisationByCode returns the organisation with code, or not_found.
 func (db *DB) GetOrganisationByCode(ctx context.Context, code string) (*Organisation, error) {
 	return db.getOrganisation(ctx, "code = ?", code)
+}
+
+// SetMeetingQuorum sets the share of a meeting's members (percent, 0–99)
+// that must be exceeded by those attending. Returns invalid outside that
+// range, not_found for an unknown organisation.
+func (db *DB) SetMeetingQuorum(ctx context.Context, org int64, percent int) error {
+	if percent < 0 || percent > 99 {
+		return invalid("法定出席比例应在0到99之间（出席人数须超过该百分比）", "the quorum is a percentage from 0 to 99 that attendance must exceed", "meeting_quorum_percent")
+	}
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE organisations SET meeting_quorum_percent = ? WHERE id = ?`), percent, org)
+	if err != nil {
+		return translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return engine.Errorz(engine.CodeNotFound, "机关不存在", "no such organisation")
+	}
+	return nil
 }
 
 // CreateDepartment creates a department of org. Returns conflict if org

@@ -101,23 +101,38 @@ type documentRow struct {
 	SHA256      string `db:"sha256"`
 	UploadedBy  string `db:"uploaded_by"`
 	CreatedAt   dbTime `db:"created_at"`
+	Public      bool   `db:"public"`
 	Content     []byte `db:"content"`
 }
 
 func (r *documentRow) document() *engine.Document {
 	return &engine.Document{ID: r.ID, OrgID: r.OrgID, ItemID: r.ItemID, Kind: r.Kind, Filename: r.Filename, ContentType: r.ContentType,
-		Size: r.Size, SHA256: r.SHA256, UploadedBy: r.UploadedBy, CreatedAt: r.CreatedAt.Time, Content: r.Content}
+		Size: r.Size, SHA256: r.SHA256, UploadedBy: r.UploadedBy, CreatedAt: r.CreatedAt.Time, Public: r.Public, Content: r.Content}
 }
 
 // CreateDocument stores d with its content; Size and SHA256 are computed
 // here from the content, so they always describe what is stored. Sets
 // d.ID. Returns not_found when the item is not in d.OrgID.
 func (db *DB) CreateDocument(ctx context.Context, d *engine.Document) error {
+	return db.CommitWithDocument(ctx, nil, d)
+}
+
+// SealDocument sets d's Size and SHA256 from its content (and CreatedAt
+// when unset), as the store will keep them.
+func SealDocument(d *engine.Document, now time.Time) {
 	sum := sha256.Sum256(d.Content)
 	d.SHA256, d.Size = hex.EncodeToString(sum[:]), int64(len(d.Content))
 	if d.CreatedAt.IsZero() {
-		d.CreatedAt = time.Now()
+		d.CreatedAt = now
 	}
+}
+
+// CommitWithDocument stores d (see CreateDocument) and, when tr is not
+// nil, commits the transition in the same transaction, re-checking its
+// version: the document and the event that names it are written together
+// or not at all.
+func (db *DB) CommitWithDocument(ctx context.Context, tr *engine.Transition, d *engine.Document) error {
+	SealDocument(d, time.Now())
 	return db.tx(ctx, func(tx *sqlx.Tx) error {
 		var one int
 		if err := tx.GetContext(ctx, &one, tx.Rebind(`SELECT 1 FROM items WHERE id = ? AND org_id = ?`), d.ItemID, d.OrgID); err != nil {
@@ -126,19 +141,38 @@ func (db *DB) CreateDocument(ctx context.Context, d *engine.Document) error {
 			}
 			return translate(err)
 		}
-		id, err := insertID(ctx, tx, tx.Rebind(`INSERT INTO documents (org_id, item_id, kind, filename, content_type, size, sha256, content, uploaded_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), d.OrgID, d.ItemID, d.Kind, d.Filename, d.ContentType, d.Size, d.SHA256,
-			d.Content, d.UploadedBy, dbTime{d.CreatedAt})
+		if tr != nil {
+			if err := db.commitInTx(ctx, tx, tr); err != nil {
+				return err
+			}
+		}
+		id, err := insertID(ctx, tx, tx.Rebind(`INSERT INTO documents (org_id, item_id, kind, filename, content_type, size, sha256, content, uploaded_by, created_at, public)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), d.OrgID, d.ItemID, d.Kind, d.Filename, d.ContentType, d.Size, d.SHA256,
+			d.Content, d.UploadedBy, dbTime{d.CreatedAt}, d.Public)
 		d.ID = id
 		return err
 	})
+}
+
+// FindDocument implements engine.Store.
+func (db *DB) FindDocument(ctx context.Context, org, item int64, sha string) (*engine.Document, error) {
+	var r documentRow
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, org_id, item_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, public
+		FROM documents WHERE org_id = ? AND item_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1`), org, item, sha)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r.document(), nil
 }
 
 // ListDocuments returns the documents of item (without content), oldest
 // first.
 func (db *DB) ListDocuments(ctx context.Context, org, item int64) ([]*engine.Document, error) {
 	var rows []documentRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, org_id, item_id, kind, filename, content_type, size, sha256, uploaded_by, created_at
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, org_id, item_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, public
 		FROM documents WHERE org_id = ? AND item_id = ? ORDER BY id`), org, item)
 	if err != nil {
 		return nil, translate(err)
@@ -154,7 +188,7 @@ func (db *DB) ListDocuments(ctx context.Context, org, item int64) ([]*engine.Doc
 // not_found.
 func (db *DB) GetDocument(ctx context.Context, org, item, id int64) (*engine.Document, error) {
 	var r documentRow
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, org_id, item_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, content
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT id, org_id, item_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, public, content
 		FROM documents WHERE org_id = ? AND item_id = ? AND id = ?`), org, item, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")

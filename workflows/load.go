@@ -55,6 +55,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,6 +90,13 @@ type yField struct {
 	Assigns  string   `yaml:"assigns"`
 	// AssignsDepartment: the ids are departments assigned in that role.
 	AssignsDepartment string `yaml:"assigns_department"`
+	// Labels name enum (and list) values: {value: {zh, en}}.
+	Labels map[string]yLabel `yaml:"labels"`
+	Help   yLabel            `yaml:"help"`
+	// Document makes a sha256 field stand for a stored document of these kinds.
+	Document stringList `yaml:"document"`
+	// Basis is cited when the field is refused.
+	Basis string `yaml:"basis"`
 }
 
 type yRule struct {
@@ -149,30 +157,84 @@ type yEvent struct {
 	Periods yPeriodOps        `yaml:"periods"`
 	// Optional events are never expected work (work queues skip them).
 	Optional bool `yaml:"optional"`
+	// Via: only this use case fires the event ("meeting").
+	Via string `yaml:"via"`
+}
+
+type yViewField struct {
+	Zh    string `yaml:"zh"`
+	En    string `yaml:"en"`
+	Value string `yaml:"value"`
+}
+
+type yViewPart struct {
+	Part    string                `yaml:"part"`
+	Zh      string                `yaml:"zh"`
+	En      string                `yaml:"en"`
+	When    string                `yaml:"when"`
+	Account string                `yaml:"account"`
+	Fields  map[string]yViewField `yaml:"fields"`
+}
+
+type yProcedure struct {
+	Draft *struct {
+		Event string `yaml:"event"`
+		Field string `yaml:"field"`
+	} `yaml:"draft"`
+	Comments *struct {
+		Event            string `yaml:"event"`
+		BatchEvent       string `yaml:"batch_event"`
+		ImportEvent      string `yaml:"import_event"`
+		DispositionEvent string `yaml:"disposition_event"`
+		Period           string `yaml:"period"`
+	} `yaml:"comments"`
+	LegalityReview *struct {
+		SubmitEvent string            `yaml:"submit_event"`
+		Package     string            `yaml:"package"`
+		Payload     map[string]string `yaml:"payload"`
+	} `yaml:"legality_review"`
+	Meeting *struct {
+		AgendaEvent   string            `yaml:"agenda_event"`
+		PositionEvent string            `yaml:"position_event"`
+		Decisions     map[string]string `yaml:"decisions"`
+		Package       string            `yaml:"package"`
+	} `yaml:"meeting"`
+	Public *struct {
+		States       []string `yaml:"states"`
+		Disclosed    string   `yaml:"disclosed"`
+		Consultation string   `yaml:"consultation"`
+		Hearing      string   `yaml:"hearing"`
+		Decision     string   `yaml:"decision"`
+	} `yaml:"public"`
 }
 
 type yPeriod struct {
-	Zh       string `yaml:"zh"`
-	En       string `yaml:"en"`
-	Unit     string `yaml:"unit"`
-	Kind     string `yaml:"kind"`
-	Length   int    `yaml:"length"`
-	Basis    string `yaml:"basis"`
-	EndsWith string `yaml:"ends_with"`
-	When     string `yaml:"when"`
+	Zh         string `yaml:"zh"`
+	En         string `yaml:"en"`
+	Unit       string `yaml:"unit"`
+	Kind       string `yaml:"kind"`
+	Length     int    `yaml:"length"`
+	Basis      string `yaml:"basis"`
+	EndsWith   string `yaml:"ends_with"`
+	StartsWith string `yaml:"starts_with"`
+	When       string `yaml:"when"`
 }
 
 type yDef struct {
-	ID       string             `yaml:"id"`
-	Version  int                `yaml:"version"`
-	Title    yLabel             `yaml:"title"`
-	Basis    string             `yaml:"basis"`
-	Initial  string             `yaml:"initial"`
-	Settings map[string]any     `yaml:"settings"`
-	Create   *yEvent            `yaml:"create"`
-	States   map[string]yState  `yaml:"states"`
-	Periods  map[string]yPeriod `yaml:"periods"`
-	Events   map[string]yEvent  `yaml:"events"`
+	ID       string         `yaml:"id"`
+	Version  int            `yaml:"version"`
+	Title    yLabel         `yaml:"title"`
+	Basis    string         `yaml:"basis"`
+	Initial  string         `yaml:"initial"`
+	Settings map[string]any `yaml:"settings"`
+	// Procedure names the events, periods and views the use cases use.
+	Procedure yProcedure `yaml:"procedure"`
+	// Views are named views of the record: name → parts in order.
+	Views   map[string][]yViewPart `yaml:"views"`
+	Create  *yEvent                `yaml:"create"`
+	States  map[string]yState      `yaml:"states"`
+	Periods map[string]yPeriod     `yaml:"periods"`
+	Events  map[string]yEvent      `yaml:"events"`
 	// Extensions holds top-level keys starting with "x-": places for YAML
 	// anchors shared by several events. Any other unknown key is an error.
 	Extensions map[string]any `yaml:",inline"`
@@ -311,7 +373,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		yp := y.Periods[n]
 		d.Periods = append(d.Periods, &engine.PeriodDef{Name: n, Label: engine.Text{Zh: yp.Zh, En: yp.En},
 			Unit: engine.PeriodUnit(yp.Unit), Kind: engine.PeriodKind(yp.Kind), Length: yp.Length,
-			Basis: yp.Basis, EndsWith: yp.EndsWith, When: yp.When, Pos: at("periods." + n)})
+			Basis: yp.Basis, EndsWith: yp.EndsWith, StartsWith: yp.StartsWith, When: yp.When, Pos: at("periods." + n)})
 	}
 	convert := func(name, path string, ye *yEvent) *engine.EventDef {
 		ev := &engine.EventDef{Name: name, Label: engine.Text{Zh: ye.Zh, En: ye.En}, From: ye.From, To: ye.To, Stay: ye.Stay,
@@ -319,7 +381,7 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 				CountBy: ye.Record.CountBy, CountIn: ye.Record.CountIn, Set: ye.Record.Set},
 			Waives:  ye.Waives,
 			Periods: engine.PeriodOps(ye.Periods),
-			Pos:     at(path), RolesPos: at(path + ".roles"), Optional: ye.Optional}
+			Pos:     at(path), RolesPos: at(path + ".roles"), Optional: ye.Optional, Via: ye.Via}
 		for _, r := range ye.Roles {
 			ev.Roles = append(ev.Roles, engine.Role(r))
 		}
@@ -342,9 +404,22 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		})
 		for _, f := range fnames {
 			yf := ye.Fields[f]
-			ev.Fields = append(ev.Fields, &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
+			fd := &engine.Field{Name: f, Type: engine.FieldType(yf.Type), Required: yf.Required,
 				Label: engine.Text{Zh: yf.Zh, En: yf.En}, Values: yf.Values, Min: yf.Min, Max: yf.Max, ItemMax: yf.ItemMax,
-				Assigns: engine.Role(yf.Assigns), AssignsDepartment: engine.Role(yf.AssignsDepartment), Pos: at(path + ".fields." + f)})
+				Assigns: engine.Role(yf.Assigns), AssignsDepartment: engine.Role(yf.AssignsDepartment), Pos: at(path + ".fields." + f),
+				Help: engine.Text(yf.Help), DocumentKinds: yf.Document, Basis: yf.Basis}
+			if len(yf.Labels) > 0 {
+				fd.ValueLabels = map[string]engine.Text{}
+				for v, l := range yf.Labels {
+					fd.ValueLabels[v] = engine.Text(l)
+				}
+			}
+			for _, k := range yf.Document {
+				if !slices.Contains(engine.DocumentKinds, k) {
+					probs = append(probs, at(path+".fields."+f)+fmt.Sprintf(": document kind %q is not one of %s", k, strings.Join(engine.DocumentKinds, ", ")))
+				}
+			}
+			ev.Fields = append(ev.Fields, fd)
 		}
 		for i, yr := range ye.Rules {
 			ev.Rules = append(ev.Rules, &engine.Rule{Check: yr.Check, Message: engine.Text{Zh: yr.Zh, En: yr.En},
@@ -359,6 +434,33 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		ye := y.Events[e]
 		d.Events = append(d.Events, convert(e, "events."+e, &ye))
 	}
+	d.Procedure = procedureSpec(y.Procedure)
+	viewNames := make([]string, 0, len(y.Views))
+	for n := range y.Views {
+		viewNames = append(viewNames, n)
+	}
+	sort.Strings(viewNames)
+	for _, n := range viewNames {
+		v := &engine.ViewDef{Name: n, Pos: at("views." + n)}
+		for i, yp := range y.Views[n] {
+			ppath := fmt.Sprintf("views.%s.%d", n, i)
+			part := &engine.ViewPart{Name: yp.Part, Label: engine.Text{Zh: yp.Zh, En: yp.En}, When: yp.When, Account: yp.Account, Pos: at(ppath)}
+			fnames := make([]string, 0, len(yp.Fields))
+			for f := range yp.Fields {
+				fnames = append(fnames, f)
+			}
+			sort.Slice(fnames, func(a, b int) bool {
+				return pos.line[ppath+".fields."+fnames[a]] < pos.line[ppath+".fields."+fnames[b]]
+			})
+			for _, f := range fnames {
+				yf := yp.Fields[f]
+				part.Fields = append(part.Fields, &engine.ViewField{Name: f, Label: engine.Text{Zh: yf.Zh, En: yf.En}, Value: yf.Value,
+					Pos: at(ppath + ".fields." + f)})
+			}
+			v.Parts = append(v.Parts, part)
+		}
+		d.Views = append(d.Views, v)
+	}
 	err := d.Compile()
 	var ve *engine.ValidationError
 	if errors.As(err, &ve) {
@@ -370,6 +472,28 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 		return nil, &engine.ValidationError{Problems: probs}
 	}
 	return d, nil
+}
+
+func procedureSpec(y yProcedure) engine.ProcedureSpec {
+	var p engine.ProcedureSpec
+	if y.Draft != nil {
+		p.Draft = &engine.DraftSpec{Event: y.Draft.Event, Field: y.Draft.Field}
+	}
+	if c := y.Comments; c != nil {
+		p.Comments = &engine.CommentsSpec{Event: c.Event, BatchEvent: c.BatchEvent, ImportEvent: c.ImportEvent,
+			DispositionEvent: c.DispositionEvent, Period: c.Period}
+	}
+	if r := y.LegalityReview; r != nil {
+		p.LegalityReview = &engine.ReviewSpec{SubmitEvent: r.SubmitEvent, Package: r.Package, Payload: r.Payload}
+	}
+	if m := y.Meeting; m != nil {
+		p.Meeting = &engine.MeetingSpec{AgendaEvent: m.AgendaEvent, PositionEvent: m.PositionEvent, Decisions: m.Decisions, Package: m.Package}
+	}
+	if pub := y.Public; pub != nil {
+		p.Public = &engine.PublicSpec{States: pub.States, Disclosed: pub.Disclosed, Consultation: pub.Consultation,
+			Hearing: pub.Hearing, Decision: pub.Decision}
+	}
+	return p
 }
 
 // Embedded returns the shipped definitions, compiled.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/juece/juece/engine"
 	. "github.com/juece/juece/internal/enginetest"
+	"github.com/juece/juece/internal/scenario"
 )
 
 // wantGuard fails unless err is guard_failed citing an article containing
@@ -20,6 +21,28 @@ func wantGuard(t *testing.T, err error, basis string) {
 	if e.MessageZh == "" || e.Message == "" {
 		t.Fatalf("guard error lacks a zh or en message: %+v", e)
 	}
+}
+
+// wantFailure fails unless err is guard_failed and one of its failed
+// rules cites an article containing basis.
+func wantFailure(t *testing.T, err error, basis string) {
+	t.Helper()
+	e := WantCode(t, err, engine.CodeGuardFailed)
+	for _, f := range e.Failures {
+		if strings.Contains(f.Basis, basis) {
+			return
+		}
+	}
+	t.Fatalf("no failed rule cites %q: %+v", basis, e.Failures)
+}
+
+// fire uploads docs to item id, then fires the event.
+func fire(h *Harness, id int64, event string, a engine.Actor, payload map[string]any, docs ...scenario.Doc) *engine.Item {
+	h.T.Helper()
+	for _, d := range docs {
+		h.Upload(id, d)
+	}
+	return h.Fire(id, event, a, payload, "")
 }
 
 func with(p map[string]any, kv ...any) map[string]any {
@@ -40,10 +63,16 @@ func TestArt10_DepartmentProposalNeedsItsFourElements(t *testing.T) {
 	_, err := h.Engine.Create(t.Context(), Organizer, engine.CreateInput{WorkflowID: "major-decision", Title: "x",
 		Input: engine.Input{Payload: with(proposal(), "necessity_feasibility", "")}})
 	wantGuard(t, err, "第十条第一款第二项")
-	// Art. 10(3): a citizen's proposal is made in writing.
-	_, err = h.Engine.Create(t.Context(), Secretariat, engine.CreateInput{WorkflowID: "major-decision", Title: "x",
-		Input: engine.Input{Payload: map[string]any{"source": "public"}}})
+	// Art. 10(3): a citizen's proposal is made in writing: the procedure
+	// starts only once the written proposal is a stored document.
+	it := h.Create("major-decision", Secretariat, "市民建议", map[string]any{"source": "public"})
+	start := map[string]any{"study_summary": "启动", "organizer_department_ids": []any{DeptDevelopment}}
+	_, err = h.Try(it.ID, "start_decision", Secretariat, start, "")
 	wantGuard(t, err, "第十条第一款第三项")
+	_, err = h.Try(it.ID, "record_written_proposal", Secretariat, map[string]any{"written_proposal_sha256": SHA("未上传的建议书")}, "")
+	wantGuard(t, err, "第十条第一款第三项") // a digest that matches no stored file
+	fire(h, it.ID, "record_written_proposal", Secretariat, map[string]any{"written_proposal_sha256": SHA("市民来信")}, scenario.Doc{Kind: "proposal", Content: "市民来信"})
+	h.Fire(it.ID, "start_decision", Secretariat, start, "")
 }
 
 // Art. 11: two or more organizers need a lead.
@@ -157,46 +186,71 @@ func TestArt16_HearingMaterialsSevenDaysBeforeForEveryParticipant(t *testing.T) 
 		id := newItem(h)
 		advance(h, id, "record_hearing")
 		h.On("2026-02-07")
-		_, err := h.Try(id, "close_comment_period", Organizer, map[string]any{"opinions_received": 1, "opinion_handling_summary": "x"}, "")
+		_, err := h.Try(id, "close_comment_period", Organizer, map[string]any{"opinion_handling_summary": "x"}, "")
 		wantGuard(t, err, "第十七条")
 	})
 }
 
-// Arts. 19–20: expert opinions are signed; experts are selected without a
-// direct interest.
+// Arts. 19–20: experts are accounts holding the expert role, not from the
+// organizer department and without a declared interest; their written
+// opinions are signed documents stored on the item.
 func TestArt19And20_ExpertOpinionsSignedByUninterestedSelectedExperts(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
 	s := advance(h, id, "assign_experts")
-	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "no_direct_interest_declared", false), "")
-	wantGuard(t, err, "第二十条")
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "expert_user_ids", []any{Counsel.UserID}), "")
+	wantGuard(t, err, "第二十条") // not an expert
+	inHouse := Expert
+	inHouse.UserID, inHouse.DepartmentID = 150, DeptDevelopment
+	h.Users[inHouse.UserID] = &engine.UserFacts{ID: inHouse.UserID, Active: true, Roles: inHouse.Roles, DepartmentID: DeptDevelopment}
+	_, err = h.Try(id, s.Event, s.Actor, with(s.Payload, "expert_user_ids", []any{inHouse.UserID}), "")
+	wantGuard(t, err, "第二十条") // from the organizer department
 	h.Fire(id, s.Event, s.Actor, s.Payload, "")
-	op := map[string]any{"expert_name": "周教授", "opinion_summary": "可行", "document_sha256": SHA("意见"), "signed": false}
+	op := map[string]any{"expert_name": "周教授", "opinion_summary": "可行", "document_sha256": SHA("意见")}
 	_, err = h.Try(id, "record_expert_opinion", Expert, op, "")
-	wantGuard(t, err, "第十九条第二款")
-	_, err = h.Try(id, "record_expert_opinion", Expert, with(op, "signed", true, "expert_name", "未选定的人"), "")
+	wantGuard(t, err, "第十九条第二款") // no signed document stored
+	h.Upload(id, scenario.Doc{Kind: "opinion", Content: "意见"})
+	_, err = h.Try(id, "record_expert_opinion", Expert, with(op, "expert_name", "未选定的人"), "")
+	wantGuard(t, err, "第二十条")
+	// An expert who declares an interest is excluded from then on.
+	h.Fire(id, "declare_expert_interest", Expert, map[string]any{"interest": "本人亲属在受益企业任职"}, "")
+	_, err = h.Try(id, "record_expert_opinion", Expert, op, "")
+	wantGuard(t, err, "第二十条")
+	_, err = h.Try(id, s.Event, s.Actor, s.Payload, "")
 	wantGuard(t, err, "第二十条")
 }
 
-// Art. 24: a risk found not controllable sends the draft back; it cannot go
-// to legality review until reassessed.
-func TestArt24_UncontrollableRiskBlocksReviewUntilAdjusted(t *testing.T) {
+// Arts. 22–24: the assessment concerns the current draft; a risk found not
+// controllable sends the draft back; the adjusted draft must be assessed
+// again — neither waived nor covered by a link — before legality review.
+func TestArt24_UncontrollableRiskBlocksReviewUntilReassessed(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
 	s := advance(h, id, "record_risk_assessment")
+	for _, d := range s.Docs {
+		h.Upload(id, d)
+	}
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "draft_sha256", draftV2), "")
+	wantGuard(t, err, "第二十四条") // not the current draft
 	h.Fire(id, s.Event, s.Actor, with(s.Payload, "conclusion", "not_controllable"), "")
 	sub := map[string]any{"draft_sha256": draftV1, "legal_basis": []any{"x"}, "procedures_account": "x"}
-	_, err := h.Try(id, "submit_legality_review", Organizer, sub, "")
+	_, err = h.Try(id, "submit_legality_review", Organizer, sub, "")
 	wantGuard(t, err, "第二十四条")
 	it := h.Fire(id, "adjust_for_risk", Organizer, nil, "")
 	if it.State != "drafting" {
 		t.Fatalf("state %s, want drafting", it.State)
 	}
-	h.Fire(id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, "")
+	fire(h, id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, scenario.DraftV2Doc)
 	h.Fire(id, "proceed_to_review", Organizer, nil, "")
 	_, err = h.Try(id, "submit_legality_review", Organizer, with(sub, "draft_sha256", draftV2), "")
-	wantGuard(t, err, "第二十二条") // reassessment required
-	h.Fire(id, "record_risk_assessment", RiskAssessor, s.Payload, "")
+	wantFailure(t, err, "第二十四条") // reassessment required
+	_, err = h.Try(id, "waive_risk_assessment", Organizer, map[string]any{"criterion_decision": "风险已消除"}, "不再评估")
+	wantGuard(t, err, "第二十四条")
+	_, err = h.Try(id, "link_risk_assessment", Organizer, map[string]any{"linked_assessment": "旧评估", "rule_basis": "x"}, "")
+	wantGuard(t, err, "第二十四条")
+	_, err = h.Try(id, "record_risk_assessment", RiskAssessor, s.Payload, "")
+	wantGuard(t, err, "第二十四条") // the assessment of the old draft
+	h.Fire(id, "record_risk_assessment", RiskAssessor, with(s.Payload, "draft_sha256", draftV2), "")
 	h.Fire(id, "submit_legality_review", Organizer, with(sub, "draft_sha256", draftV2), "")
 }
 
@@ -212,6 +266,7 @@ func TestArt26_LegalityReviewFloorOfSevenWorkingDaysAcrossSpringFestival(t *test
 			t.Fatalf("due %s, want 2026-02-26", due)
 		}
 		h.On("2026-02-25")
+		h.Upload(id, scenario.ConclusionDoc("lawful"))
 		_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
 		wantGuard(t, err, "第二十六条第二款")
 		h.On("2026-02-26")
@@ -232,7 +287,8 @@ func TestArt26_LegalityReviewFloorOfSevenWorkingDaysAcrossSpringFestival(t *test
 		id := newItem(h)
 		advance(h, id, "conclude_legality_review")
 		h.On("2026-02-13")
-		h.Fire(id, "conclude_legality_review", LegalOffice, with(conclusion("lawful", draftV1), "early_conclusion_reason", "事项简单，审查已完成"), "")
+		fire(h, id, "conclude_legality_review", LegalOffice, with(conclusion("lawful", draftV1), "early_conclusion_reason", "事项简单，审查已完成"),
+			scenario.ConclusionDoc("lawful"))
 	})
 }
 
@@ -245,6 +301,7 @@ func TestArt26_ReturnedPackageStopsTheClock(t *testing.T) {
 	h.On("2026-02-11")
 	h.Fire(id, "return_review_package", LegalOffice, map[string]any{"missing_items": []any{"风险评估报告附件"}}, "")
 	h.On("2026-02-26")
+	h.Upload(id, scenario.ConclusionDoc("lawful"))
 	_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
 	wantGuard(t, err, "第二十六条第一款") // clock stopped
 	// Supplements arrive on 2026-02-26: working days 02-12, 02-13, 02-14 (make-up),
@@ -264,6 +321,7 @@ func TestArt28_ConclusionNeedsAnAssignedCounselOpinionOnThisDraft(t *testing.T) 
 	_, err := h.Try(id, "record_counsel_opinion", Counsel2, counselOpinion(draftV1), "")
 	wantGuard(t, err, "第二十八条")
 	h.On("2026-02-26")
+	h.Upload(id, scenario.ConclusionDoc("lawful"))
 	_, err = h.Try(id, "conclude_legality_review", LegalOffice, conclusion("lawful", draftV1), "")
 	wantGuard(t, err, "第二十八条")
 }
@@ -283,7 +341,7 @@ func TestArt25_NoMeetingWithoutALawfulReviewOfTheCurrentDraft(t *testing.T) {
 		h := New(t, "2026-01-05")
 		id := newItem(h)
 		advance(h, id, "conclude_legality_review")
-		h.Fire(id, "conclude_legality_review", LegalOffice, conclusion("unlawful", draftV1), "")
+		fire(h, id, "conclude_legality_review", LegalOffice, conclusion("unlawful", draftV1), scenario.ConclusionDoc("unlawful"))
 		_, err := h.Try(id, "submit_for_meeting", Organizer, nil, "")
 		wantGuard(t, err, "第二十五条第二款")
 	})
@@ -291,18 +349,19 @@ func TestArt25_NoMeetingWithoutALawfulReviewOfTheCurrentDraft(t *testing.T) {
 		h := New(t, "2026-01-05")
 		id := newItem(h)
 		advance(h, id, "submit_for_meeting")
-		h.Fire(id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, "")
+		fire(h, id, "record_draft", Organizer, map[string]any{"draft_sha256": draftV2, "legal_basis": []any{"x"}}, scenario.DraftV2Doc)
 		_, err := h.Try(id, "submit_for_meeting", Organizer, nil, "")
 		wantGuard(t, err, "第二十五条")
 		// A fresh counsel opinion and conclusion on the new draft reopen the gate.
 		h.Fire(id, "record_counsel_opinion", Counsel, counselOpinion(draftV2), "")
-		h.Fire(id, "conclude_legality_review", LegalOffice, conclusion("lawful_after_revision", draftV2), "")
+		fire(h, id, "conclude_legality_review", LegalOffice, conclusion("lawful_after_revision", draftV2), scenario.ConclusionDoc("lawful_after_revision"))
 		h.Fire(id, "submit_for_meeting", Organizer, nil, "")
 	})
 	t.Run("exploratory reform needs its legal risk stated", func(t *testing.T) {
 		h := New(t, "2026-01-05")
 		id := newItem(h)
 		advance(h, id, "conclude_legality_review")
+		h.Upload(id, scenario.ConclusionDoc("exploratory_reform"))
 		_, err := h.Try(id, "conclude_legality_review", LegalOffice, conclusion("exploratory_reform", draftV1), "")
 		wantGuard(t, err, "第二十五条第二款")
 		h.Fire(id, "conclude_legality_review", LegalOffice, with(conclusion("exploratory_reform", draftV1), "legal_risk", "上位法尚无明确规定"), "")
@@ -310,35 +369,69 @@ func TestArt25_NoMeetingWithoutALawfulReviewOfTheCurrentDraft(t *testing.T) {
 	})
 }
 
-// Art. 30(2): a decision that departs from the majority needs its reason.
+// meetingUntil holds the meeting's first steps on item id: the item goes on
+// the agenda and the members 201 and 202 and the chief executive speak.
+func meetingUntil(h *Harness, id int64, positions ...string) map[string]any {
+	h.T.Helper()
+	s := advance(h, id, scenario.MeetingStep)
+	members := []any{ChiefExecutive.UserID, int64(201), int64(202)}
+	h.Fire1(id, "place_on_agenda", Secretariat, map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议",
+		"meeting_on": s.On, "member_user_ids": members, "chief_executive_user_id": ChiefExecutive.UserID, "package_sha256": SHA("材料")})
+	for i, p := range positions {
+		h.Fire1(id, "record_position", Secretariat, map[string]any{"member_user_id": members[(i+1)%3], "position": p, "present_user_ids": members})
+	}
+	h.Upload(id, scenario.Doc{Kind: "minutes", Content: "纪要"})
+	return map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议", "meeting_on": s.On,
+		"dissent": []any{}, "minutes_sha256": SHA("纪要"), "recorded_by": Secretariat.Ref()}
+}
+
+// Art. 30¶2: a decision that departs from the majority needs its reason;
+// the majority is the meeting's, computed from the positions.
 func TestArt30_DepartureFromTheMajorityNeedsAReason(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	s := advance(h, id, "decide_agree")
-	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "majority_view", "disagree"), "")
+	dec := meetingUntil(h, id, "disagree", "disagree", "agree")
+	_, err := h.Try1(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "disagree"))
 	wantGuard(t, err, "第三十条第二款")
-	it := h.Fire(id, s.Event, s.Actor, with(s.Payload, "majority_view", "disagree", "departure_reason", "民生急需，风险可控"), "")
+	it := h.Fire1(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "disagree", "departure_reason", "民生急需，风险可控"))
 	if m := it.Record["meeting"].(map[string]any); m["departure_reason"] != "民生急需，风险可控" || m["decision"] != "agree" {
 		t.Fatalf("meeting record %v", m)
 	}
 }
 
-// Art. 30: 暂缓 parks the item; 再次讨论 keeps it on the list; 修改 sends it
-// back to drafting.
+// Art. 30¶1: the decision is the chief executive's and is made only at the
+// meeting: the generic action refuses it, and so it does the secretariat.
+func TestArt30_DecisionsOnlyThroughTheMeetingAndByTheChiefExecutive(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	dec := meetingUntil(h, id, "agree", "agree", "agree")
+	_, err := h.Try(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "agree"), "")
+	wantGuard(t, err, "第三十条") // not through the meeting
+	_, err = h.Try1(id, "decide_agree", Secretariat, with(dec, "majority_view", "agree"))
+	WantCode(t, err, engine.CodeForbidden)
+	_, err = h.Try(id, "record_position", Secretariat, map[string]any{"member_user_id": 201, "position": "agree", "present_user_ids": []any{201}}, "")
+	wantGuard(t, err, "第三十条")
+}
+
+// Art. 30: 暂缓 parks the item; 再次讨论 keeps it for another discussion;
+// 修改 sends it back to drafting. With no majority (a tie) no decision
+// departs from it.
 func TestArt30_PostponeRediscussAndRevise(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	s := advance(h, id, "decide_agree")
-	it := h.Fire(id, "decide_rediscuss", s.Actor, with(s.Payload, "majority_view", "rediscuss"), "")
-	if it.State != "awaiting_meeting" {
-		t.Fatalf("rediscuss: state %s", it.State)
+	dec := meetingUntil(h, id, "agree", "disagree", "agree") // a tie among the members
+	it := h.Fire1(id, "decide_rediscuss", ChiefExecutive, with(dec, "majority_view", "none"))
+	if it.State != "awaiting_meeting" || len(it.Record["meeting"].(map[string]any)["positions"].(map[string]any)) != 0 {
+		t.Fatalf("rediscuss: state %s, record %v", it.State, it.Record["meeting"])
 	}
-	it = h.Fire(id, "decide_postpone", s.Actor, with(s.Payload, "majority_view", "postpone"), "")
+	it = h.Fire1(id, "decide_postpone", ChiefExecutive, with(dec, "majority_view", "none"))
 	if it.State != "postponed" {
 		t.Fatalf("postpone: state %s", it.State)
 	}
 	h.Fire(id, "resubmit_for_meeting", Secretariat, nil, "")
-	it = h.Fire(id, "decide_revise", s.Actor, with(s.Payload, "majority_view", "revise"), "")
+	_, err := h.Try1(id, "decide_revise", ChiefExecutive, with(dec, "majority_view", "agree"))
+	wantGuard(t, err, "第三十条第二款")
+	it = h.Fire1(id, "decide_revise", ChiefExecutive, with(dec, "majority_view", "agree", "departure_reason", "补贴标准需再测算"))
 	if it.State != "drafting" {
 		t.Fatalf("revise: state %s", it.State)
 	}
@@ -361,8 +454,18 @@ func TestArt36_PostEvaluatorIsIndependentOfEarlierAssessors(t *testing.T) {
 	s := advance(h, id, "start_post_evaluation")
 	for _, who := range []string{"社会稳定风险评估中心", "周教授"} {
 		_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "evaluator", who), "")
-		wantGuard(t, err, "第三十六条第二款")
+		wantFailure(t, err, "第三十六条第二款")
 	}
+	// The assessor under another name: refused by identity, not by name.
+	h.Users[RiskAssessor.UserID] = &engine.UserFacts{ID: RiskAssessor.UserID, Active: true, Roles: []engine.Role{engine.RoleRiskAssessor, engine.RoleEvaluator}}
+	_, err := h.Try(id, s.Event, s.Actor, with(s.Payload, "evaluator", "某评估咨询公司", "evaluator_user_ids", []any{RiskAssessor.UserID}), "")
+	wantFailure(t, err, "第三十六条第二款")
+	// Someone of the assessor's unit (the same department) is refused too.
+	colleague := int64(160)
+	h.Users[RiskAssessor.UserID] = &engine.UserFacts{ID: RiskAssessor.UserID, Active: true, Roles: []engine.Role{engine.RoleRiskAssessor}, DepartmentID: DeptHousing}
+	h.Users[colleague] = &engine.UserFacts{ID: colleague, Active: true, Roles: []engine.Role{engine.RoleEvaluator}, DepartmentID: DeptHousing}
+	_, err = h.Try(id, s.Event, s.Actor, with(s.Payload, "evaluator", "某评估咨询公司", "evaluator_user_ids", []any{colleague}), "")
+	wantFailure(t, err, "第三十六条第二款")
 	h.Fire(id, s.Event, s.Actor, s.Payload, "")
 }
 
@@ -380,9 +483,34 @@ func TestArt37_OnlyTheChiefExecutiveSuspendsAndOnlyWhenUrgent(t *testing.T) {
 	if it.State != "suspended" {
 		t.Fatalf("state %s", it.State)
 	}
-	// A stop goes through a meeting (the statutory procedure).
-	_, err = h.Try(id, "stop_execution", Secretariat, map[string]any{"meeting_on": "2026-06-10"}, "停止")
-	WantCode(t, err, engine.CodeInvalid)
+	// A stop goes through the statutory procedure: a real, closed meeting.
+	_, err = h.Try(id, "stop_execution", Secretariat, map[string]any{"meeting_id": 7}, "停止")
+	wantGuard(t, err, "第三十七条") // no such meeting
+	h.Meetings[7] = &engine.MeetingFacts{ID: 7, Kind: "executive", Number: "第9次常务会议", HeldOn: "2026-06-10", State: "open"}
+	_, err = h.Try(id, "stop_execution", Secretariat, map[string]any{"meeting_id": 7}, "停止")
+	wantGuard(t, err, "第三十七条") // not closed yet
+	h.Meetings[7].State = "closed"
+	if it := h.Fire(id, "stop_execution", Secretariat, map[string]any{"meeting_id": 7}, "情况发生重大变化，会议决定停止执行"); it.State != "stopped" {
+		t.Fatalf("state %s", it.State)
+	}
+}
+
+// Art. 37: an adjustment repeats the procedure as a new item that names
+// the original; an adjustment naming an item that does not exist, or one
+// that does not link back, is refused.
+func TestArt37_AdjustmentNamesANewItemThatLinksBack(t *testing.T) {
+	h := New(t, "2026-01-05")
+	id := newItem(h)
+	advance(h, id, "report_execution")
+	_, err := h.Try(id, "start_adjustment", Secretariat, map[string]any{"adjustment_item_id": 999999}, "调整")
+	wantGuard(t, err, "第三十七条")
+	unrelated := newItem(h)
+	_, err = h.Try(id, "start_adjustment", Secretariat, map[string]any{"adjustment_item_id": unrelated}, "调整")
+	wantGuard(t, err, "第三十七条")
+	adj := h.Create("major-decision", Organizer, "关于调整补贴标准的决定", with(proposal(), "adjusts_item_id", id))
+	if it := h.Fire(id, "start_adjustment", Secretariat, map[string]any{"adjustment_item_id": adj.ID}, "补贴标准调整"); it.State != "adjusting" {
+		t.Fatalf("state %s", it.State)
+	}
 }
 
 // Art. 34: only the executing unit reports on execution.
@@ -459,34 +587,37 @@ func TestArt15_PublicCommentsOnlyWithinThePeriod(t *testing.T) {
 	wantGuard(t, err, "第十五条")
 }
 
-// Art. 30¶1: at the meeting the members state their positions fully and
-// the chief executive speaks last; only members of the meeting speak, and
-// only once the item is on an agenda (Art. 25 is checked again then).
-func TestArt30_ChiefExecutiveSpeaksLastAmongTheMeetingsMembers(t *testing.T) {
+// Art. 30¶1: at the meeting the members present state their positions
+// fully and the chief executive speaks last; only members speak, only when
+// present, once each, and only once the item is on an agenda (Art. 25 is
+// checked again then).
+func TestArt30_ChiefExecutiveSpeaksLastAmongTheMembersPresent(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	s := advance(h, id, "decide_agree")
-	h.On(s.On)
+	s := advance(h, id, scenario.MeetingStep)
+	members := []any{ChiefExecutive.UserID, int64(201), int64(202), int64(203)}
+	present := []any{ChiefExecutive.UserID, int64(201), int64(202)} // 203 is absent
 	pos := func(member int64, p string) map[string]any {
-		return map[string]any{"member_user_id": member, "position": p}
+		return map[string]any{"member_user_id": member, "position": p, "present_user_ids": present}
 	}
-	_, err := h.Try(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
+	_, err := h.Try1(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"))
 	wantGuard(t, err, "第三十条第一款") // not on an agenda yet
-	members := []any{ChiefExecutive.UserID, int64(201), int64(202)}
 	agenda := map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "2026年第3次常务会议", "meeting_on": s.On,
 		"member_user_ids": members, "chief_executive_user_id": ChiefExecutive.UserID, "package_sha256": SHA("会议材料")}
-	_, err = h.Try(id, "place_on_agenda", Secretariat, with(agenda, "chief_executive_user_id", int64(999)), "")
+	_, err = h.Try1(id, "place_on_agenda", Secretariat, with(agenda, "chief_executive_user_id", int64(999)))
 	wantGuard(t, err, "第三十条第一款")
-	h.Fire(id, "place_on_agenda", Secretariat, agenda, "")
-	_, err = h.Try(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
+	h.Fire1(id, "place_on_agenda", Secretariat, agenda)
+	_, err = h.Try1(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"))
 	wantGuard(t, err, "第三十条第一款") // others have not spoken
-	_, err = h.Try(id, "record_position", Secretariat, pos(303, "agree"), "")
+	_, err = h.Try1(id, "record_position", Secretariat, pos(303, "agree"))
 	wantGuard(t, err, "第三十条第一款") // not a member
-	h.Fire(id, "record_position", Secretariat, pos(201, "agree"), "")
-	h.Fire(id, "record_position", Secretariat, pos(202, "disagree"), "")
-	h.Fire(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree"), "")
-	_, err = h.Try(id, "record_position", Secretariat, pos(201, "abstain"), "")
-	wantGuard(t, err, "第三十条第一款") // nobody speaks after the chief executive
+	_, err = h.Try1(id, "record_position", Secretariat, pos(203, "agree"))
+	wantGuard(t, err, "第三十条第一款") // absent
+	h.Fire1(id, "record_position", Secretariat, pos(201, "agree"))
+	_, err = h.Try1(id, "record_position", Secretariat, pos(201, "disagree"))
+	wantGuard(t, err, "第三十条第一款") // once each
+	h.Fire1(id, "record_position", Secretariat, pos(202, "disagree"))
+	h.Fire1(id, "record_position", Secretariat, pos(ChiefExecutive.UserID, "agree")) // the absent 203 does not block
 	positions := h.Item(id).Record["meeting"].(map[string]any)["positions"].(map[string]any)
 	if len(positions) != 3 || positions["202"].(map[string]any)["position"] != "disagree" {
 		t.Fatalf("positions %v", positions)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/store"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -135,14 +136,21 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 		mu.Unlock()
 		return nil
 	}
-	eng, err := engine.New(engine.Config{Store: a.db, Workflows: a.engine.Workflows(), Calendars: a.engine.Calendars(), Now: clock})
+	eng, err := engine.New(engine.Config{Store: a.db, Workflows: a.engine.Workflows(), Calendars: a.engine.Calendars(), Directory: a.db, Now: clock})
 	if err != nil {
 		return err
 	}
+	svc := procedure.New(procedure.Config{Engine: eng, Store: a.db})
 	cast := scenario.Cast{Organizer: actors["fgw"], Secretariat: actors["zfb"], LegalOffice: actors["sfj"], Counsel: actors["lawyer1"],
 		Expert: actors["expert"], RiskAssessor: actors["risk"], ChiefExecutive: actors["quzhang"], Executor: actors["zjj"],
-		Evaluator: actors["evaluator"], OrganizerDept: depts["区发展和改革委员会"], ExecutorDept: depts["区住房和城乡建设局"]}
+		Evaluator: actors["evaluator"], OrganizerDept: depts["区发展和改革委员会"], ExecutorDept: depts["区住房和城乡建设局"],
+		Members: []engine.Actor{actors["fuquzhang1"], actors["fuquzhang2"], actors["fuquzhang3"], actors["mishuzhang"]}}
 	script := scenario.MajorDecision(cast)
+	for _, s := range script {
+		if m := s.Meeting; m != nil { // one vice-head disagrees: the minutes name the dissent
+			m.Positions[1].Position, m.Positions[1].Remarks = "disagree", "补贴标准偏高，建议分档"
+		}
+	}
 	items := []struct {
 		title string
 		steps int
@@ -193,7 +201,7 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 				if err = set(step.On); err != nil {
 					return err
 				}
-				_, err = eng.Fire(ctx, res.Item.ID, step.Event, step.Actor, engine.Input{Payload: step.Payload, Reason: step.Reason}, 0)
+				err = play(ctx, svc, res.Item.ID, step)
 				if engine.ErrorCode(err) != engine.CodeGuardFailed {
 					break
 				}
@@ -215,17 +223,15 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 	if err != nil {
 		return fmt.Errorf("normative document: %w", err)
 	}
-	for _, s := range []struct {
-		event   string
-		payload map[string]any
-	}{
-		{"record_draft", map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "version_note": "送审稿"}},
-		{"submit_for_review", map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "explanation": "为规范共享单车停放，起草本通告",
+	for _, s := range []scenario.Step{
+		{Event: "record_draft", Actor: cast.Organizer, Payload: map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "version_note": "送审稿"},
+			Docs: []scenario.Doc{{Kind: "draft", Content: "通告 送审稿"}}},
+		{Event: "submit_for_review", Actor: cast.Organizer, Payload: map[string]any{"draft_sha256": scenario.SHA("通告 送审稿"), "explanation": "为规范共享单车停放，起草本通告",
 			"legal_basis": []any{"《中华人民共和国道路交通安全法》"}, "consultation_record": "已向社会公开征求意见，采纳12条",
 			"drafter_legality_opinion": "经审查，内容合法", "own_review_body_first": true}},
 	} {
-		if _, err := eng.Fire(ctx, doc.Item.ID, s.event, cast.Organizer, engine.Input{Payload: s.payload}, 0); err != nil {
-			return fmt.Errorf("normative document: %s: %w", s.event, err)
+		if err := play(ctx, svc, doc.Item.ID, s); err != nil {
+			return fmt.Errorf("normative document: %s: %w", s.Event, err)
 		}
 	}
 	ec, err := eng.Create(ctx, cast.Organizer, engine.CreateInput{WorkflowID: "enforcement-review", Title: "某公司违法排污罚款案",
@@ -239,6 +245,61 @@ func seedDemoItems(ctx context.Context, a *app, org int64, depts map[string]int6
 		return fmt.Errorf("enforcement case: %w", err)
 	}
 	return nil
+}
+
+// play performs one scripted step through the procedure: the documents
+// are uploaded with the event that records them (a draft through the
+// workflow's draft event), a meeting step holds the whole meeting. A
+// refused step changes nothing.
+func play(ctx context.Context, svc *procedure.Service, id int64, s scenario.Step) error {
+	if m := s.Meeting; m != nil {
+		return meet(ctx, svc, id, m)
+	}
+	if len(s.Docs) == 0 {
+		_, err := svc.Fire(ctx, s.Actor, id, s.Event, engine.Input{Payload: s.Payload, Reason: s.Reason}, 0)
+		return err
+	}
+	for i, d := range s.Docs {
+		up := procedure.Upload{Kind: d.Kind, Filename: engine.DocumentKindLabel(d.Kind).Zh + ".txt", ContentType: "text/plain",
+			Content: []byte(d.Content), Public: d.Kind == "draft" || d.Kind == "decision"}
+		if i == len(s.Docs)-1 {
+			up.Event, up.Payload, up.Reason = s.Event, s.Payload, s.Reason
+		}
+		if _, err := svc.UploadDocument(ctx, s.Actor, id, up); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// meet holds meeting m on item id: convened, the item on its agenda,
+// everyone present, the positions in order, the decision, closed.
+func meet(ctx context.Context, svc *procedure.Service, id int64, m *scenario.Meeting) error {
+	members := []int64{m.ChiefExecutive.UserID}
+	for _, a := range m.Members {
+		members = append(members, a.UserID)
+	}
+	d, err := svc.CreateMeeting(ctx, m.Secretariat, procedure.NewMeeting{Kind: m.Kind, Number: fmt.Sprintf("%s第%d次常务会议", m.HeldOn[:4]+"年", id),
+		HeldOn: m.HeldOn, MemberUserIDs: members, ChiefExecutiveUserID: m.ChiefExecutive.UserID})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.AddToAgenda(ctx, m.Secretariat, d.ID, id); err != nil {
+		return err
+	}
+	if _, err := svc.SetAttendance(ctx, m.Secretariat, d.ID, members); err != nil {
+		return err
+	}
+	for _, p := range m.Positions {
+		if _, err := svc.RecordPosition(ctx, m.Secretariat, d.ID, id, procedure.Position{MemberUserID: p.Member.UserID, Position: p.Position, Remarks: p.Remarks}); err != nil {
+			return err
+		}
+	}
+	if _, err := svc.SetDecision(ctx, m.ChiefExecutive, d.ID, id, procedure.Decision{Decision: m.Decision, DepartureReason: m.DepartureReason}); err != nil {
+		return err
+	}
+	_, err = svc.CloseMeeting(ctx, m.Secretariat, d.ID)
+	return err
 }
 
 // floorWeeks rounds days down to whole weeks (towards the past).

@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,8 +176,7 @@ func seedChains(t *testing.T, db *store.DB) int64 {
 	for range 2 {
 		it := h.Create("major-decision", enginetest.Organizer, "关于老旧小区加装电梯的实施意见", scenario.Proposal())
 		for _, s := range steps {
-			h.On(s.On)
-			h.Fire(it.ID, s.Event, s.Actor, s.Payload, s.Reason)
+			h.Step(it.ID, s)
 		}
 		last = it.ID
 	}
@@ -350,7 +351,27 @@ func TestRealClock_CommentPeriodIntoAnUncoveredYearAndCalendarImport(t *testing.
 	id := int64(item["id"].(float64))
 	dept := item["department_id"]
 	post(zfb, fmt.Sprintf("/items/%d/events/start_decision", id), map[string]any{"payload": map[string]any{"study_summary": "启动", "organizer_department_ids": []any{dept}}})
-	post(fgw, fmt.Sprintf("/items/%d/events/record_draft", id), map[string]any{"payload": map[string]any{"draft_sha256": scenario.DraftV1, "legal_basis": []any{"x"}}})
+	{
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("kind", scenario.DraftV1Doc.Kind)
+		mw.WriteField("payload", `{"legal_basis":["x"]}`)
+		fw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="file"; filename="draft.txt"`}, "Content-Type": {"text/plain"}})
+		fw.Write([]byte(scenario.DraftV1Doc.Content))
+		mw.Close()
+		r, _ := http.NewRequest("POST", api+fmt.Sprintf("/items/%d/documents", id), &body)
+		r.Header.Set("Authorization", "Bearer "+fgw)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload draft: %d %s", resp.StatusCode, msg)
+		}
+	}
 	today := engine.DateOf(time.Now().In(engine.ChinaTime))
 	closes := today.AddDays(37)
 	opened := post(fgw, fmt.Sprintf("/items/%d/events/open_comment_period", id), map[string]any{"payload": map[string]any{

@@ -55,7 +55,7 @@ func newServeCmd(opts *options) *cobra.Command {
 					log.Info("due dates recomputed", slog.Int("items", n))
 				}
 			}()
-			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
+			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Procedure: a.svc, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
 				LoginRate: loginRate, PublicRate: publicRate})
 			if err != nil {
 				return err

@@ -12,14 +12,18 @@ import (
 	"github.com/juece/juece/workflows"
 )
 
-// The store is the server's backend.
-var _ server.Backend = (*store.DB)(nil)
+// The store is the server's backend and the procedure's.
+var (
+	_ server.Backend  = (*store.DB)(nil)
+	_ procedure.Store = (*store.DB)(nil)
+)
 
 // app is everything a subcommand may need, wired from options.
 type app struct {
 	db        *store.DB
 	engine    *engine.Engine
 	calendars *procedure.Calendars
+	svc       *procedure.Service
 }
 
 // openApp opens and migrates the database and builds the engine.
@@ -46,7 +50,7 @@ func openApp(ctx context.Context, opts *options) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	eng, err := engine.New(engine.Config{Store: db, Workflows: reg, Calendars: cals})
+	eng, err := engine.New(engine.Config{Store: db, Workflows: reg, Calendars: cals, Directory: db})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -63,5 +67,5 @@ func openApp(ctx context.Context, opts *options) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("calendars: %w", err)
 	}
-	return &app{db: db, engine: eng, calendars: pc}, nil
+	return &app{db: db, engine: eng, calendars: pc, svc: procedure.New(procedure.Config{Engine: eng, Store: db})}, nil
 }

@@ -6,6 +6,7 @@ package enginetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/memstore"
 	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/workflows"
 )
 
@@ -36,15 +38,63 @@ type Harness struct {
 	T      testing.TB
 	Engine *engine.Engine
 	Store  engine.Store
-	mu     sync.Mutex
-	now    time.Time
+	// Meetings are the meetings rules may look up (meeting(id)) when the
+	// store keeps none; tests add to it.
+	Meetings map[int64]*engine.MeetingFacts
+	// Users overrides the facts of the harness actors (user(id)) when the
+	// store keeps no users; tests add to it.
+	Users map[int64]*engine.UserFacts
+	mu    sync.Mutex
+	now   time.Time
+}
+
+// directory answers user(), item_facts() and meeting() for a store that
+// keeps no users or meetings: the harness actors (counsel retained by a
+// firm from 2026-01-01 to 2027-12-31), the store's items, h.Meetings.
+type directory struct{ h *Harness }
+
+// UserFacts implements engine.Directory.
+func (d *directory) UserFacts(ctx context.Context, org, id int64) (*engine.UserFacts, error) {
+	if f, ok := d.h.Users[id]; ok {
+		return f, nil
+	}
+	for _, a := range Actors {
+		if a.UserID == id && a.OrgID == org {
+			f := &engine.UserFacts{ID: id, Active: true, Roles: a.Roles, DepartmentID: a.DepartmentID}
+			if a.Has(engine.RoleCounsel) {
+				f.Counsel = &engine.CounselFacts{LawFirmID: 1, LawFirm: "明德律师事务所", ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}
+				f.Affiliation = "明德律师事务所"
+			}
+			return f, nil
+		}
+	}
+	return nil, nil
+}
+
+// ItemFacts implements engine.Directory.
+func (d *directory) ItemFacts(ctx context.Context, org, id int64) (*engine.ItemFacts, error) {
+	it, err := d.h.Store.GetItem(ctx, org, id)
+	if engine.ErrorCode(err) == engine.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return engine.FactsOf(it), nil
+}
+
+// MeetingFacts implements engine.Directory.
+func (d *directory) MeetingFacts(ctx context.Context, org, id int64) (*engine.MeetingFacts, error) {
+	return d.h.Meetings[id], nil
 }
 
 // New returns a harness over an in-memory store (organisation 1 in region
 // "cn", organisation 2 in "cn-xj") with the shipped workflows, the clock at
 // 10:00 China time on date.
 func New(t testing.TB, date string) *Harness {
-	return NewWithStore(t, memstore.New(map[int64]string{Org: "cn", OtherOrg: "cn-xj"}), date)
+	h := NewWithStore(t, memstore.New(map[int64]string{Org: "cn", OtherOrg: "cn-xj"}), date)
+	h.Users = map[int64]*engine.UserFacts{}
+	return h
 }
 
 // NewWithStore is New over a given store; the store must know Org.
@@ -58,9 +108,13 @@ func NewWithStore(t testing.TB, s engine.Store, date string) *Harness {
 	if err != nil {
 		t.Fatalf("calendars: %v", err)
 	}
-	h := &Harness{T: t, Store: s}
+	h := &Harness{T: t, Store: s, Meetings: map[int64]*engine.MeetingFacts{}}
 	h.On(date)
-	h.Engine, err = engine.New(engine.Config{Store: s, Workflows: reg, Calendars: cals, Now: h.Now})
+	dir, ok := s.(engine.Directory)
+	if !ok {
+		dir = &directory{h: h}
+	}
+	h.Engine, err = engine.New(engine.Config{Store: s, Workflows: reg, Calendars: cals, Directory: dir, Now: h.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +157,10 @@ var (
 	Stranger       = engine.Actor{OrgID: OtherOrg, UserID: 201, Name: "外单位", Roles: []engine.Role{engine.RoleSecretariat, engine.RoleOrganizer}, DepartmentID: DeptDevelopment}
 )
 
+// Actors are the harness actors, for directory lookups.
+var Actors = []engine.Actor{Organizer, OtherDeptOrg, Secretariat, LegalOffice, Counsel, Counsel2, Expert, RiskAssessor,
+	ChiefExecutive, Executor, Evaluator, Auditor, Stranger}
+
 // SHA returns the SHA-256 hex of s, a stand-in for a document's digest.
 var SHA = scenario.SHA
 
@@ -119,6 +177,22 @@ func (h *Harness) Create(wf string, a engine.Actor, title string, payload map[st
 // Try fires an event and returns the result and error.
 func (h *Harness) Try(id int64, event string, a engine.Actor, payload map[string]any, reason string) (*engine.Result, error) {
 	return h.Engine.Fire(context.Background(), id, event, a, engine.Input{Payload: payload, Reason: reason}, 0)
+}
+
+// Try1 fires an event through the meeting (Input.Via = meeting) and
+// returns the result and error.
+func (h *Harness) Try1(id int64, event string, a engine.Actor, payload map[string]any) (*engine.Result, error) {
+	return h.Engine.Fire(context.Background(), id, event, a, engine.Input{Payload: payload, Via: engine.ViaMeeting}, 0)
+}
+
+// Fire1 is Try1 failing the test on error.
+func (h *Harness) Fire1(id int64, event string, a engine.Actor, payload map[string]any) *engine.Item {
+	h.T.Helper()
+	res, err := h.Try1(id, event, a, payload)
+	if err != nil {
+		h.T.Fatalf("%s (meeting): %v", event, err)
+	}
+	return res.Item
 }
 
 // Fire fires an event and fails the test on error.
@@ -140,6 +214,104 @@ func (h *Harness) Item(id int64) *engine.Item {
 	}
 	return it
 }
+
+// documentStore is what both the in-memory and the SQL stores offer for
+// attaching files.
+type documentStore interface {
+	CreateDocument(ctx context.Context, d *engine.Document) error
+}
+
+// Upload attaches doc to item id (as uploaded by the organizer) and fails
+// the test on error.
+func (h *Harness) Upload(id int64, doc scenario.Doc) {
+	h.T.Helper()
+	ds, ok := h.Store.(documentStore)
+	if !ok {
+		h.T.Fatalf("the store cannot keep documents")
+	}
+	org := Org
+	if _, err := h.Store.GetItem(context.Background(), Org, id); err != nil {
+		org = OtherOrg
+	}
+	d := &engine.Document{OrgID: org, ItemID: id, Kind: doc.Kind, Filename: doc.Kind + ".pdf", ContentType: "application/pdf",
+		Content: []byte(doc.Content), UploadedBy: Organizer.Ref(), CreatedAt: h.Now()}
+	if err := ds.CreateDocument(context.Background(), d); err != nil {
+		h.T.Fatalf("upload %s: %v", doc.Kind, err)
+	}
+}
+
+// Step performs one scripted step on item id at the step's date: its
+// documents are uploaded, then the event is fired (or, for a meeting
+// step, the meeting is held). It fails the test on error.
+func (h *Harness) Step(id int64, s scenario.Step) *engine.Item {
+	h.T.Helper()
+	h.On(s.On)
+	for _, d := range s.Docs {
+		h.Upload(id, d)
+	}
+	if s.Meeting != nil {
+		return h.Meet(id, s.Meeting)
+	}
+	return h.Fire(id, s.Event, s.Actor, s.Payload, s.Reason)
+}
+
+// MeetingID is the meeting the harness's meetings are recorded under.
+const MeetingID = 1
+
+// Meet holds meeting m on item id through the engine, as the meeting use
+// case does: the item is put on the agenda, each member present states a
+// position, and the chief executive's decision is fired with the majority
+// and the dissent computed from the positions (procedure.Majority,
+// procedure.Dissenters). It fails the test on error.
+func (h *Harness) Meet(id int64, m *scenario.Meeting) *engine.Item {
+	h.T.Helper()
+	ctx := context.Background()
+	all := append([]engine.Actor{m.ChiefExecutive}, m.Members...)
+	var members, present []any
+	for _, a := range all {
+		members = append(members, a.UserID)
+		absent := false
+		for _, x := range m.Absent {
+			absent = absent || x.UserID == a.UserID
+		}
+		if !absent {
+			present = append(present, a.UserID)
+		}
+	}
+	via := func(event string, actor engine.Actor, payload map[string]any, docs ...*engine.Document) *engine.Item {
+		h.T.Helper()
+		res, err := h.Engine.Fire(ctx, id, event, actor, engine.Input{Payload: payload, Via: engine.ViaMeeting, Documents: docs}, 0)
+		if err != nil {
+			h.T.Fatalf("meeting: %s: %v", event, err)
+		}
+		return res.Item
+	}
+	via("place_on_agenda", m.Secretariat, map[string]any{"meeting_id": MeetingID, "meeting_type": m.Kind, "meeting_no": m.Number,
+		"meeting_on": m.HeldOn, "member_user_ids": members, "chief_executive_user_id": m.ChiefExecutive.UserID, "package_sha256": SHA("会议材料")})
+	var ps []procedure.PositionOf
+	for i, p := range m.Positions {
+		via("record_position", m.Secretariat, map[string]any{"member_user_id": p.Member.UserID, "position": p.Position, "remarks": p.Remarks,
+			"present_user_ids": present})
+		ps = append(ps, procedure.PositionOf{MemberUserID: p.Member.UserID, Position: p.Position, Remarks: p.Remarks, Order: i})
+	}
+	majority := procedure.Majority(ps, m.ChiefExecutive.UserID)
+	dissent := []any{}
+	for _, d := range procedure.Dissenters(ps, m.ChiefExecutive.UserID, m.Decision) {
+		dissent = append(dissent, fmt.Sprintf("用户%d：%s", d.MemberUserID, d.Position))
+	}
+	minutes := scenario.Doc{Kind: "minutes", Content: "会议纪要 " + m.Number}
+	h.Upload(id, minutes)
+	payload := map[string]any{"meeting_id": MeetingID, "meeting_type": m.Kind, "meeting_no": m.Number, "meeting_on": m.HeldOn,
+		"majority_view": majority, "dissent": dissent, "minutes_sha256": SHA(minutes.Content), "recorded_by": m.Secretariat.Ref()}
+	if m.DepartureReason != "" {
+		payload["departure_reason"] = m.DepartureReason
+	}
+	return via(DecisionEvents[m.Decision], m.ChiefExecutive, payload)
+}
+
+// DecisionEvents are major-decision's events for the meeting's decisions.
+var DecisionEvents = map[string]string{"agree": "decide_agree", "disagree": "decide_reject", "revise": "decide_revise",
+	"postpone": "decide_postpone", "rediscuss": "decide_rediscuss"}
 
 // Verify checks every chain and fails the test on a break.
 func (h *Harness) Verify() engine.VerifyResult {

@@ -7,6 +7,8 @@ package memstore
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"sort"
 	"sync"
@@ -20,6 +22,7 @@ type Store struct {
 	regions map[int64]string
 	items   map[int64]*engine.Item
 	events  map[int64][]*engine.AuditEvent
+	docs    []*engine.Document
 	nextID  int64
 }
 
@@ -47,18 +50,22 @@ func notFound() error { return engine.Errorz(engine.CodeNotFound, "事项不存�
 // CreateItem implements engine.Store.
 func (s *Store) CreateItem(ctx context.Context, it *engine.Item, genesis func(*engine.Item) (*engine.AuditEvent, error)) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	region, ok := s.regions[it.OrgID]
 	if !ok {
+		s.mu.Unlock()
 		return engine.Errorz(engine.CodeNotFound, "机关不存在", "no such organisation")
 	}
-	it.ID = s.nextID + 1
+	s.nextID++
+	it.ID = s.nextID
 	it.Region = region
+	s.mu.Unlock()
+	// genesis runs the creation rules, which may read the store.
 	ev, err := genesis(it)
 	if err != nil {
 		return err
 	}
-	s.nextID++
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	it.Head = ev.Hash
 	s.items[it.ID] = clone(it)
 	s.events[it.ID] = []*engine.AuditEvent{ev}
@@ -90,6 +97,35 @@ func (s *Store) CommitTransition(ctx context.Context, it *engine.Item, expectedV
 	s.items[it.ID] = clone(it)
 	s.events[it.ID] = append(s.events[it.ID], ev)
 	return nil
+}
+
+// CreateDocument keeps a document (its digest computed from the content,
+// as the SQL stores do), so that document fields can name it.
+func (s *Store) CreateDocument(ctx context.Context, d *engine.Document) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if it := s.items[d.ItemID]; it == nil || it.OrgID != d.OrgID {
+		return notFound()
+	}
+	sum := sha256.Sum256(d.Content)
+	d.SHA256, d.Size = hex.EncodeToString(sum[:]), int64(len(d.Content))
+	d.ID = int64(len(s.docs) + 1)
+	c := *d
+	s.docs = append(s.docs, &c)
+	return nil
+}
+
+// FindDocument implements engine.Store.
+func (s *Store) FindDocument(ctx context.Context, org, item int64, sha string) (*engine.Document, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.docs) - 1; i >= 0; i-- {
+		if d := s.docs[i]; d.OrgID == org && d.ItemID == item && d.SHA256 == sha {
+			c := *d
+			return &c, nil
+		}
+	}
+	return nil, engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")
 }
 
 // AuditEvents implements engine.Store.

@@ -148,8 +148,7 @@ func walkUntil(h *enginetest.Harness, id int64, until string) {
 		if s.Event == until {
 			return
 		}
-		h.On(s.On)
-		h.Fire(id, s.Event, s.Actor, s.Payload, s.Reason)
+		h.Step(id, s)
 	}
 }
 
@@ -241,6 +240,7 @@ func testRegionalAndNextYearPeriodsAreProvisional(t *testing.T, db *store.DB) {
 		h.On(on)
 		it := h.Create("major-decision", a, "事项", scenario.Proposal())
 		h.Fire(it.ID, "start_decision", sec, map[string]any{"study_summary": "启动", "organizer_department_ids": []any{a.DepartmentID}}, "")
+		h.Upload(it.ID, scenario.DraftV1Doc)
 		h.Fire(it.ID, "record_draft", a, map[string]any{"draft_sha256": scenario.DraftV1, "legal_basis": []any{"x"}}, "")
 		res, err := h.Engine.Fire(ctx, it.ID, "open_comment_period", a, engine.Input{Payload: map[string]any{
 			"methods": []any{"public_comment"}, "channels": []any{"网站"}, "closes_on": closes}}, 0)

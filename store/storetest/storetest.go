@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -80,11 +81,43 @@ func SeedHarness(t testing.TB, db *store.DB) {
 			t.Fatal(err)
 		}
 	}
-	if db.Dialect() == store.Postgres {
-		if _, err := x.Exec(`SELECT setval(pg_get_serial_sequence('departments', 'id'), 100)`); err != nil {
+	// The harness actors as users with their roles (the rules look them
+	// up), the counsel retained by a firm for 2026-2027.
+	for _, a := range enginetest.Actors {
+		if _, err := x.Exec(x.Rebind(`INSERT INTO users (id, org_id, username, display_name, password_hash, department_id) VALUES (?, ?, ?, ?, 'x', ?)`),
+			a.UserID, a.OrgID, fmt.Sprintf("u%d", a.UserID), a.Name, nullDept(a)); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range a.Roles {
+			if _, err := x.Exec(x.Rebind(`INSERT INTO user_roles (org_id, user_id, role) VALUES (?, ?, ?)`), a.OrgID, a.UserID, string(r)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	firm, err := db.CreateLawFirm(ctx, enginetest.Org, "明德律师事务所")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []engine.Actor{enginetest.Counsel, enginetest.Counsel2} {
+		if _, err := db.CreateCounsel(ctx, engine.Counsel{OrgID: enginetest.Org, UserID: a.UserID, LawFirmID: firm,
+			LicenceNo: fmt.Sprintf("1650120181000%04d", i), ContractFrom: "2026-01-01", ContractTo: "2027-12-31"}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if db.Dialect() == store.Postgres {
+		for _, q := range []string{`SELECT setval(pg_get_serial_sequence('departments', 'id'), 100)`, `SELECT setval(pg_get_serial_sequence('users', 'id'), 1000)`} {
+			if _, err := x.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func nullDept(a engine.Actor) any {
+	if a.DepartmentID == 0 || a.OrgID != enginetest.Org {
+		return nil
+	}
+	return a.DepartmentID
 }
 
 var startInput = engine.Input{Payload: scenario.MajorDecision(cast())[0].Payload}
@@ -259,8 +292,7 @@ func testWalkVerifies(t *testing.T, db *store.DB) {
 	h := harness(t, db)
 	it := newItem(h)
 	for _, s := range scenario.MajorDecision(cast()) {
-		h.On(s.On)
-		h.Fire(it.ID, s.Event, s.Actor, s.Payload, s.Reason)
+		h.Step(it.ID, s)
 	}
 	got := h.Item(it.ID)
 	if got.State != "archived" {
@@ -351,8 +383,7 @@ func testTamperDetected(t *testing.T, db *store.DB) {
 	steps := scenario.MajorDecision(cast())[:6]
 	for _, id := range []int64{a.ID, b.ID} {
 		for _, s := range steps {
-			h.On(s.On)
-			h.Fire(id, s.Event, s.Actor, s.Payload, s.Reason)
+			h.Step(id, s)
 		}
 	}
 	h.Verify()
@@ -517,8 +548,7 @@ func testListItems(t *testing.T, db *store.DB) {
 		if s.Event == "record_counsel_opinion" {
 			break
 		}
-		h.On(s.On)
-		h.Fire(ids[0], s.Event, s.Actor, s.Payload, s.Reason)
+		h.Step(ids[0], s)
 	}
 	list := func(q engine.ItemQuery) []int64 {
 		q.OrgID = enginetest.Org
@@ -743,11 +773,10 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	for range 2 {
 		it := newItem(h)
 		for _, s := range walk {
-			if s.Event == "decide_agree" {
+			if s.Event == scenario.MeetingStep {
 				break
 			}
-			h.On(s.On)
-			h.Fire(it.ID, s.Event, s.Actor, s.Payload, s.Reason)
+			h.Step(it.ID, s)
 		}
 		ids = append(ids, it.ID)
 	}
@@ -765,7 +794,7 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 		"member_user_ids": []any{enginetest.ChiefExecutive.UserID, int64(301)}, "chief_executive_user_id": enginetest.ChiefExecutive.UserID,
 		"package_sha256": scenario.SHA("package")}
 	for _, id := range ids {
-		tr, err := h.Engine.Prepare(ctx, id, "place_on_agenda", enginetest.Secretariat, engine.Input{Payload: agenda}, 0)
+		tr, err := h.Engine.Prepare(ctx, id, "place_on_agenda", enginetest.Secretariat, engine.Input{Payload: agenda, Via: engine.ViaMeeting}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -776,9 +805,14 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	if err := db.SetAgendaDecision(ctx, enginetest.Org, m.ID, ids[0], "agree", ""); err != nil {
 		t.Fatal(err)
 	}
+	minutes := scenario.SHA("<p>纪要</p>")
+	doc := func(id int64) *engine.Document {
+		return &engine.Document{OrgID: enginetest.Org, ItemID: id, Kind: "minutes", Filename: "m.html", ContentType: "text/html", Content: []byte("<p>纪要</p>"), SHA256: minutes, UploadedBy: "x"}
+	}
 	decide := func(id int64) *engine.Transition {
-		tr, err := h.Engine.Prepare(ctx, id, "decide_agree", enginetest.Secretariat, engine.Input{Payload: map[string]any{
-			"meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn, "majority_view": "agree", "minutes_sha256": scenario.SHA("minutes")}}, 0)
+		tr, err := h.Engine.Prepare(ctx, id, "decide_agree", enginetest.ChiefExecutive, engine.Input{Via: engine.ViaMeeting, Documents: []*engine.Document{doc(id)},
+			Payload: map[string]any{"meeting_id": m.ID, "meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn, "majority_view": "none",
+				"minutes_sha256": minutes, "recorded_by": enginetest.Secretariat.Ref()}}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -786,12 +820,9 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	}
 	trs := []*engine.Transition{decide(ids[0]), decide(ids[1])}
 	// The second item moves on before the meeting closes.
-	h.Fire(ids[1], "place_on_agenda", enginetest.Secretariat, agenda, "")
+	h.Fire1(ids[1], "place_on_agenda", enginetest.Secretariat, agenda)
 	before := [2]*engine.Item{h.Item(ids[0]), h.Item(ids[1])}
-	doc := func(id int64) *engine.Document {
-		return &engine.Document{OrgID: enginetest.Org, ItemID: id, Kind: "minutes", Filename: "m.html", ContentType: "text/html", Content: []byte("<p>纪要</p>"), SHA256: "s", UploadedBy: "x"}
-	}
-	err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", "s", []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now())
+	err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", minutes, []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now())
 	if engine.ErrorCode(err) != engine.CodeConflict {
 		t.Fatalf("close with a stale item: %v, want conflict", err)
 	}
@@ -799,8 +830,11 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 		if got := h.Item(id); got.State != "awaiting_meeting" || got.Version != before[i].Version {
 			t.Fatalf("item %d changed by a failed close: %s v%d", id, got.State, got.Version)
 		}
-		if ds, _ := db.ListDocuments(ctx, enginetest.Org, id); len(ds) != 0 {
-			t.Fatalf("minutes stored by a failed close")
+		ds, _ := db.ListDocuments(ctx, enginetest.Org, id)
+		for _, d := range ds {
+			if d.Kind == "minutes" {
+				t.Fatalf("minutes stored by a failed close")
+			}
 		}
 	}
 	got, agendaRows, err := db.GetMeeting(ctx, enginetest.Org, m.ID)
@@ -809,7 +843,7 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	}
 	// Prepared afresh, the close goes through, all at once.
 	trs = []*engine.Transition{decide(ids[0]), decide(ids[1])}
-	if err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", "s", []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now()); err != nil {
+	if err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", minutes, []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range ids {
