@@ -558,7 +558,7 @@ func applyRecord(d *Definition, ev *EventDef, start []string, it *Item, actor Ac
 			stage[ev.Name+"_by"] = actor.Ref()
 		}
 		for k, v := range ev.Record.Set {
-			stage[k] = v
+			stage[k] = copyValue(v) // the definition's value is shared
 		}
 		if c := ev.Record.CountBy; c != "" {
 			counts, _ := stage[ev.Record.CountIn].(map[string]any)
@@ -746,4 +746,23 @@ func (e *Engine) checkDocuments(ctx context.Context, ev *EventDef, it *Item, pay
 		}
 	}
 	return nil
+}
+
+// copyValue is a deep copy of a JSON-like value (maps, lists, scalars).
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = copyValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
 }

@@ -353,8 +353,8 @@ func TestAPI_LegalityReview_PackageDerivedFromTheRecord(t *testing.T) {
 		if st := s.json(t)["state"].(map[string]any)["name"]; st != "legality_review" {
 			t.Fatalf("state %v", st)
 		}
-		it, _ := e.db.GetItem(t.Context(), e.org, id)
-		if got := it.Record["legality"].(map[string]any)["procedures_account"]; got != acc {
+		got := s.json(t)["record"].(map[string]any)["legality"].(map[string]any)["procedures_account"]
+		if got != acc {
 			t.Fatalf("submitted account %v", got)
 		}
 	})

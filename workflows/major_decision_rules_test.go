@@ -8,6 +8,7 @@ import (
 	"github.com/juece/juece/engine"
 	. "github.com/juece/juece/internal/enginetest"
 	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/procedure"
 )
 
 // wantGuard fails unless err is guard_failed citing an article containing
@@ -369,69 +370,129 @@ func TestArt25_NoMeetingWithoutALawfulReviewOfTheCurrentDraft(t *testing.T) {
 	})
 }
 
-// meetingUntil holds the meeting's first steps on item id: the item goes on
-// the agenda and the members 201 and 202 and the chief executive speak.
-func meetingUntil(h *Harness, id int64, positions ...string) map[string]any {
+// heldMeeting is a meeting held on an item in a test: members 201 and 202
+// and the chief executive, all present.
+type heldMeeting struct {
+	h         *Harness
+	id        int64
+	on        string
+	members   []any
+	positions []procedure.PositionOf
+}
+
+// meetingUntil walks item id to its meeting, puts it on the agenda and
+// has 201, 202 and then the chief executive state positions.
+func meetingUntil(h *Harness, id int64, positions ...string) *heldMeeting {
 	h.T.Helper()
 	s := advance(h, id, scenario.MeetingStep)
-	members := []any{ChiefExecutive.UserID, int64(201), int64(202)}
-	h.Fire1(id, "place_on_agenda", Secretariat, map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议",
-		"meeting_on": s.On, "member_user_ids": members, "chief_executive_user_id": ChiefExecutive.UserID, "package_sha256": SHA("材料")})
-	for i, p := range positions {
-		h.Fire1(id, "record_position", Secretariat, map[string]any{"member_user_id": members[(i+1)%3], "position": p, "present_user_ids": members})
-	}
+	m := &heldMeeting{h: h, id: id, on: s.On, members: []any{ChiefExecutive.UserID, int64(201), int64(202)}}
+	m.agenda()
+	m.speak(positions...)
 	h.Upload(id, scenario.Doc{Kind: "minutes", Content: "纪要"})
-	return map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议", "meeting_on": s.On,
-		"dissent": []any{}, "minutes_sha256": SHA("纪要"), "recorded_by": Secretariat.Ref()}
+	return m
+}
+
+// agenda puts the item on the meeting's agenda (again).
+func (m *heldMeeting) agenda() {
+	m.h.T.Helper()
+	m.h.Fire1(m.id, "place_on_agenda", Secretariat, map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议",
+		"meeting_on": m.on, "member_user_ids": m.members, "chief_executive_user_id": ChiefExecutive.UserID, "package_sha256": SHA("材料")})
+	m.positions = nil
+}
+
+// speak records the next positions in the order 201, 202, the chief
+// executive.
+func (m *heldMeeting) speak(positions ...string) {
+	m.h.T.Helper()
+	for _, p := range positions {
+		i := len(m.positions)
+		who := m.members[(i+1)%3].(int64)
+		m.h.Fire1(m.id, "record_position", Secretariat, map[string]any{"member_user_id": who, "position": p, "present_user_ids": m.members})
+		m.positions = append(m.positions, procedure.PositionOf{MemberUserID: who, Position: p, Order: i})
+	}
+}
+
+// decision is the payload of decision with the majority and the dissent
+// computed from the positions, as the meeting use case does, then kv.
+func (m *heldMeeting) decision(decision string, kv ...any) map[string]any {
+	dissent := []any{}
+	for _, d := range procedure.Dissenters(m.positions, ChiefExecutive.UserID, decision) {
+		dissent = append(dissent, fmt.Sprintf("用户%d：%s", d.MemberUserID, d.Position))
+	}
+	p := map[string]any{"meeting_id": 1, "meeting_type": "executive", "meeting_no": "第3次常务会议", "meeting_on": m.on,
+		"majority_view": procedure.Majority(m.positions, ChiefExecutive.UserID), "dissent": dissent,
+		"minutes_sha256": SHA("纪要"), "recorded_by": Secretariat.Ref()}
+	return with(p, kv...)
 }
 
 // Art. 30¶2: a decision that departs from the majority needs its reason;
-// the majority is the meeting's, computed from the positions.
+// the majority is the meeting's, computed from the positions, and a
+// majority or a dissent typed otherwise is refused (Art. 30¶2–3).
 func TestArt30_DepartureFromTheMajorityNeedsAReason(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	dec := meetingUntil(h, id, "disagree", "disagree", "agree")
-	_, err := h.Try1(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "disagree"))
+	m := meetingUntil(h, id, "disagree", "disagree", "agree")
+	_, err := h.Try1(id, "decide_agree", ChiefExecutive, m.decision("agree"))
 	wantGuard(t, err, "第三十条第二款")
-	it := h.Fire1(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "disagree", "departure_reason", "民生急需，风险可控"))
-	if m := it.Record["meeting"].(map[string]any); m["departure_reason"] != "民生急需，风险可控" || m["decision"] != "agree" {
+	_, err = h.Try1(id, "decide_agree", ChiefExecutive, m.decision("agree", "majority_view", "agree"))
+	wantFailure(t, err, "第三十条第二款") // the majority disagreed
+	_, err = h.Try1(id, "decide_agree", ChiefExecutive, m.decision("agree", "departure_reason", "x", "dissent", []any{}))
+	wantFailure(t, err, "第三十条第三款") // two dissenters left out
+	it := h.Fire1(id, "decide_agree", ChiefExecutive, m.decision("agree", "departure_reason", "民生急需，风险可控"))
+	if m := it.Record["meeting"].(map[string]any); m["departure_reason"] != "民生急需，风险可控" || m["decision"] != "agree" || len(m["dissent"].([]any)) != 2 {
 		t.Fatalf("meeting record %v", m)
 	}
 }
 
 // Art. 30¶1: the decision is the chief executive's and is made only at the
-// meeting: the generic action refuses it, and so it does the secretariat.
+// meeting the item is on, after the members and then the chief executive
+// have spoken: the generic action refuses it, and so it does the
+// secretariat.
 func TestArt30_DecisionsOnlyThroughTheMeetingAndByTheChiefExecutive(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	dec := meetingUntil(h, id, "agree", "agree", "agree")
-	_, err := h.Try(id, "decide_agree", ChiefExecutive, with(dec, "majority_view", "agree"), "")
+	m := meetingUntil(h, id, "agree", "agree")
+	_, err := h.Try1(id, "decide_agree", ChiefExecutive, m.decision("agree"))
+	wantGuard(t, err, "第三十条第一款") // the chief executive has not spoken
+	m.speak("agree")
+	_, err = h.Try1(id, "decide_agree", ChiefExecutive, m.decision("agree", "meeting_id", 2))
+	wantGuard(t, err, "第三十条第一款") // not on that meeting's agenda
+	_, err = h.Try(id, "decide_agree", ChiefExecutive, m.decision("agree"), "")
 	wantGuard(t, err, "第三十条") // not through the meeting
-	_, err = h.Try1(id, "decide_agree", Secretariat, with(dec, "majority_view", "agree"))
+	_, err = h.Try1(id, "decide_agree", Secretariat, m.decision("agree"))
 	WantCode(t, err, engine.CodeForbidden)
 	_, err = h.Try(id, "record_position", Secretariat, map[string]any{"member_user_id": 201, "position": "agree", "present_user_ids": []any{201}}, "")
 	wantGuard(t, err, "第三十条")
+	h.Fire1(id, "decide_agree", ChiefExecutive, m.decision("agree"))
 }
 
-// Art. 30: 暂缓 parks the item; 再次讨论 keeps it for another discussion;
-// 修改 sends it back to drafting. With no majority (a tie) no decision
-// departs from it.
+// Art. 30: 暂缓 parks the item; 再次讨论 keeps it for another discussion,
+// the members heard afresh; 修改 sends it back to drafting. With no
+// majority (a tie) no decision departs from it.
 func TestArt30_PostponeRediscussAndRevise(t *testing.T) {
 	h := New(t, "2026-01-05")
 	id := newItem(h)
-	dec := meetingUntil(h, id, "agree", "disagree", "agree") // a tie among the members
-	it := h.Fire1(id, "decide_rediscuss", ChiefExecutive, with(dec, "majority_view", "none"))
+	m := meetingUntil(h, id, "agree", "disagree", "agree") // a tie among the members
+	it := h.Fire1(id, "decide_rediscuss", ChiefExecutive, m.decision("rediscuss"))
 	if it.State != "awaiting_meeting" || len(it.Record["meeting"].(map[string]any)["positions"].(map[string]any)) != 0 {
 		t.Fatalf("rediscuss: state %s, record %v", it.State, it.Record["meeting"])
 	}
-	it = h.Fire1(id, "decide_postpone", ChiefExecutive, with(dec, "majority_view", "none"))
+	_, err := h.Try1(id, "decide_postpone", ChiefExecutive, m.decision("postpone"))
+	wantGuard(t, err, "第三十条第一款") // discussed again: the members speak again first
+	m.positions = nil
+	m.speak("agree", "disagree", "agree")
+	it = h.Fire1(id, "decide_postpone", ChiefExecutive, m.decision("postpone"))
 	if it.State != "postponed" {
 		t.Fatalf("postpone: state %s", it.State)
 	}
 	h.Fire(id, "resubmit_for_meeting", Secretariat, nil, "")
-	_, err := h.Try1(id, "decide_revise", ChiefExecutive, with(dec, "majority_view", "agree"))
-	wantGuard(t, err, "第三十条第二款")
-	it = h.Fire1(id, "decide_revise", ChiefExecutive, with(dec, "majority_view", "agree", "departure_reason", "补贴标准需再测算"))
+	_, err = h.Try1(id, "decide_revise", ChiefExecutive, m.decision("revise"))
+	wantGuard(t, err, "第三十条第一款") // off the old agenda: a new meeting hears the item
+	m.agenda()
+	m.speak("agree", "agree", "agree")
+	_, err = h.Try1(id, "decide_revise", ChiefExecutive, m.decision("revise"))
+	wantFailure(t, err, "第三十条第二款")
+	it = h.Fire1(id, "decide_revise", ChiefExecutive, m.decision("revise", "departure_reason", "补贴标准需再测算"))
 	if it.State != "drafting" {
 		t.Fatalf("revise: state %s", it.State)
 	}

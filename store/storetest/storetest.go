@@ -802,6 +802,16 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 			t.Fatal(err)
 		}
 	}
+	// Member 301 and then the chief executive speak on an item.
+	speak := func(id int64) {
+		for _, who := range []int64{301, enginetest.ChiefExecutive.UserID} {
+			h.Fire1(id, "record_position", enginetest.Secretariat, map[string]any{"member_user_id": who, "position": "agree",
+				"present_user_ids": agenda["member_user_ids"]})
+		}
+	}
+	for _, id := range ids {
+		speak(id)
+	}
 	if err := db.SetAgendaDecision(ctx, enginetest.Org, m.ID, ids[0], "agree", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -811,7 +821,7 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	}
 	decide := func(id int64) *engine.Transition {
 		tr, err := h.Engine.Prepare(ctx, id, "decide_agree", enginetest.ChiefExecutive, engine.Input{Via: engine.ViaMeeting, Documents: []*engine.Document{doc(id)},
-			Payload: map[string]any{"meeting_id": m.ID, "meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn, "majority_view": "none",
+			Payload: map[string]any{"meeting_id": m.ID, "meeting_type": "executive", "meeting_no": m.Number, "meeting_on": m.HeldOn, "majority_view": "agree",
 				"minutes_sha256": minutes, "recorded_by": enginetest.Secretariat.Ref()}}, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -841,7 +851,8 @@ func testMeetingCloseAtomic(t *testing.T, db *store.DB) {
 	if err != nil || got.State != "open" || len(agendaRows) != 2 || agendaRows[0].Decision != "agree" {
 		t.Fatalf("meeting after a failed close: %+v %+v %v", got, agendaRows, err)
 	}
-	// Prepared afresh, the close goes through, all at once.
+	// Heard again and prepared afresh, the close goes through, all at once.
+	speak(ids[1])
 	trs = []*engine.Transition{decide(ids[0]), decide(ids[1])}
 	if err := db.CloseMeeting(ctx, enginetest.Org, m.ID, trs, "<p>纪要</p>", minutes, []*engine.Document{doc(ids[0]), doc(ids[1])}, time.Now()); err != nil {
 		t.Fatal(err)
