@@ -321,7 +321,7 @@ func enforcementPayloads() map[string][]map[string]any {
 var (
 	fromMeeting = []string{"awaiting_meeting", "postponed", "decided", "rejected", "published", "executing", "suspended",
 		"evaluating", "adjusting", "stopped", "completed"}
-	fromReview = append([]string{"legality_review"}, fromMeeting...)
+	fromReview  = append([]string{"legality_review"}, fromMeeting...)
 	fromExperts = append([]string{"expert_risk"}, fromReview...)
 )
 

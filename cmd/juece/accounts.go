@@ -45,7 +45,29 @@ func newOrgCmd(opts *options) *cobra.Command {
 		},
 	}
 	add.Flags().StringVar(&region, "region", engine.DefaultRegion, "calendar region, e.g. cn or cn-xj")
-	cmd.AddCommand(add)
+	var quorum int
+	set := &cobra.Command{
+		Use:   "set CODE",
+		Short: "Change an organisation's settings: --meeting-quorum is the share of a meeting's members (percent) that attendance must exceed",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("meeting-quorum") {
+				return &exitError{2, errors.New("nothing to set: give --meeting-quorum")}
+			}
+			db, o, err := openOrg(cmd, opts, args[0])
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.SetMeetingQuorum(cmd.Context(), o.ID, quorum); err != nil {
+				return &exitError{1, err}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: meetings decide when more than %d%% of the members attend (出席人数须超过组成人员的%d%%)\n", o.Code, quorum, quorum)
+			return nil
+		},
+	}
+	set.Flags().IntVar(&quorum, "meeting-quorum", 50, "percent of a meeting's members that attendance must exceed (0-99)")
+	cmd.AddCommand(add, set)
 	return cmd
 }
 

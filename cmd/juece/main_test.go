@@ -233,6 +233,40 @@ func TestMigrate_AppliesOnceThenReportsUpToDate(t *testing.T) {
 	}
 }
 
+// Decree 713 Art. 30 leaves the quorum to the organisation's meeting
+// rules: `juece org set --meeting-quorum` stores it, refusing a value
+// outside 0–99 and an unknown organisation, changing nothing then.
+func TestOrgSet_MeetingQuorumIsConfigurablePerOrganisation(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	if _, errs, code := run(t, context.Background(), "org", "add", "--db", dsn, "xq", "某区人民政府"); code != 0 {
+		t.Fatalf("org add: %d %s", code, errs)
+	}
+	quorum := func() int {
+		db, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		o, err := db.GetOrganisationByCode(context.Background(), "xq")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.MeetingQuorumPercent
+	}
+	if q := quorum(); q != 50 {
+		t.Fatalf("default quorum %d, want 50 (more than half attend)", q)
+	}
+	out, errs, code := run(t, context.Background(), "org", "set", "--db", dsn, "xq", "--meeting-quorum", "66")
+	if code != 0 || !strings.Contains(out, "66%") || quorum() != 66 {
+		t.Fatalf("set 66: exit %d %q %q, stored %d", code, out, errs, quorum())
+	}
+	for _, bad := range [][]string{{"xq", "--meeting-quorum", "100"}, {"xq", "--meeting-quorum", "-1"}, {"nosuch", "--meeting-quorum", "60"}, {"xq"}} {
+		if _, _, code := run(t, context.Background(), append([]string{"org", "set", "--db", dsn}, bad...)...); code == 0 || quorum() != 66 {
+			t.Fatalf("org set %v: exit %d, stored %d", bad, code, quorum())
+		}
+	}
+}
+
 // The README's run command: serve --demo on a fresh SQLite file answers
 // /readyz with 200, and stops cleanly when its context ends.
 // serving is a `juece serve` running in-process on a free port.
