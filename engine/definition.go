@@ -112,13 +112,41 @@ var (
 
 // PublicSpec says what the public sees: items in States are published
 // decisions when Disclosed (a boolean expression) holds; Consultation,
-// Hearing and Decision name the views shown.
+// Hearing and Decision name the views shown; Documents (an expression
+// giving a list of SHA-256 digests) names the stored documents published
+// with the decision, such as its text (Art. 32), besides those uploaded
+// marked public.
 type PublicSpec struct {
 	States                          []string
 	Disclosed                       string
 	Consultation, Hearing, Decision string
+	Documents                       string
 
-	disclosed *vm.Program
+	disclosed, documents *vm.Program
+}
+
+// PublishedDigests returns the digests Documents gives for it (none when
+// Documents is not set); callers apply it to disclosed decisions only.
+func (p *PublicSpec) PublishedDigests(it *Item) ([]string, error) {
+	if p == nil || p.documents == nil {
+		return nil, nil
+	}
+	env := ruleEnv(&ruleFuncs{})
+	env["record"] = map[string]any(it.Record)
+	env["item"] = itemEnv(it)
+	v, err := expr.Run(p.documents, env)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			if s, ok := x.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
 }
 
 // IsDisclosed reports whether it, in one of States, is a disclosed
@@ -730,6 +758,13 @@ func (d *Definition) compileProcedure() []string {
 				add("public disclosed does not compile to a boolean: %v", err)
 			}
 			pub.disclosed = prog
+		}
+		if pub.Documents != "" {
+			prog, err := expr.Compile(pub.Documents, expr.Env(prototypeEnv))
+			if err != nil {
+				add("public documents does not compile: %v", err)
+			}
+			pub.documents = prog
 		}
 	}
 	return probs

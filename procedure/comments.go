@@ -193,6 +193,9 @@ func decodeText(data []byte) (string, string, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if utf8.Valid(data) {
+		if bytes.ContainsRune(data, utf8.RuneError) {
+			return "", "", bad() // converted badly before: the text is lost
+		}
 		return string(data), "UTF-8", nil
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
@@ -221,7 +224,8 @@ func ParseImport(data []byte) (*ImportPreview, error) {
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
+	// Strict quoting: a stray quote would otherwise run rows together
+	// into one opinion; the line is named instead.
 	p := &ImportPreview{Encoding: enc, Rows: []ImportedRow{}, Columns: map[string]int{"content": 0}}
 	line, first := 0, true
 	for {
@@ -235,8 +239,8 @@ func ParseImport(data []byte) (*ImportPreview, error) {
 			if errors.As(err, &pe) {
 				l = pe.Line
 			}
-			return nil, &engine.Error{Code: engine.CodeInvalid, Field: "file", MessageZh: "第" + strconv.Itoa(l) + "行：CSV 格式错误",
-				Message: "line " + strconv.Itoa(l) + ": malformed CSV"}
+			return nil, &engine.Error{Code: engine.CodeInvalid, Field: "file", MessageZh: "第" + strconv.Itoa(l) + "行：CSV 格式错误（引号不成对）；请用 Excel 另存为 CSV 后重试",
+				Message: "line " + strconv.Itoa(l) + ": malformed CSV (unbalanced quotes); save it from Excel as CSV and try again"}
 		}
 		line, _ = r.FieldPos(0)
 		if first {

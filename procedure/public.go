@@ -3,6 +3,7 @@ package procedure
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -133,8 +134,14 @@ func (s *Service) viewPublic(ctx context.Context, it *engine.Item, open, publish
 	if err != nil {
 		return nil, err
 	}
+	var withDecision []string
+	if published {
+		if withDecision, err = spec.PublishedDigests(it); err != nil {
+			return nil, engine.Internal(err)
+		}
+	}
 	for _, d := range ds {
-		if d.Public {
+		if d.Public || slices.Contains(withDecision, d.SHA256) {
 			v.Documents = append(v.Documents, PublicDocument{ID: d.ID, Kind: d.Kind, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256})
 		}
 	}
@@ -267,7 +274,18 @@ func (s *Service) PublicDocumentOf(ctx context.Context, org *engine.Organisation
 		return nil, err
 	}
 	if !d.Public {
-		return nil, engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")
+		it, err := s.store.GetItem(ctx, org.ID, itemID)
+		if err != nil {
+			return nil, err
+		}
+		spec := publicSpec(s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion))
+		digests, err := spec.PublishedDigests(it)
+		if err != nil {
+			return nil, engine.Internal(err)
+		}
+		if _, published := s.PublicStatus(it); !published || !slices.Contains(digests, d.SHA256) {
+			return nil, engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")
+		}
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/juece/juece/engine"
 	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 )
@@ -44,6 +45,27 @@ func (s *Server) publicGetItem(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
+}
+
+// publicDownloadDocument serves a document marked public of a public item.
+func (s *Server) publicDownloadDocument(c echo.Context) error {
+	org, err := s.svc.PublicOrganisation(c.Request().Context(), c.Param("org"))
+	if err != nil {
+		return err
+	}
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
+	doc, err := pathID(c, "doc")
+	if err != nil {
+		return engine.Errorz(engine.CodeNotFound, "文件不存在", "no such document")
+	}
+	d, err := s.svc.PublicDocumentOf(c.Request().Context(), org, id, doc)
+	if err != nil {
+		return err
+	}
+	return serveDocument(c, d)
 }
 
 type publicCommentRequest struct {

@@ -1,16 +1,22 @@
 package server_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/internal/scenario"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Documents: upload records the SHA-256, content type and size; download
@@ -397,6 +403,141 @@ func TestAPI_Public_ConcurrentCommentsAreAllRecorded(t *testing.T) {
 		res, err := engine.Verify(t.Context(), e.db, e.org, id)
 		if err != nil || res.Break != nil {
 			t.Fatalf("chain %+v %v", res.Break, err)
+		}
+	})
+}
+
+// Art. 18 over the API: a GB18030 sheet (Excel on Chinese Windows) is
+// imported with its commenters and dates kept in the audit trail; a file
+// that decodes to replacement characters is refused and nothing is stored.
+func TestAPI_Comments_ImportDetectsGB18030AndRefusesDamagedText(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "schedule_hearing")
+		path := fmt.Sprintf("/api/v1/items/%d/comments/import?channel=letter", id)
+		sheet, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte("姓名,意见,日期\r\n王某,补贴标准过高。,2026-01-12\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, e.do(t, req{Method: "POST", Path: path, User: "fgw", Body: sheet, Header: map[string]string{"Content-Type": "text/csv"}}), http.StatusOK)
+		before := e.snapshot(t)
+		wantProblem(t, e.do(t, req{Method: "POST", Path: path, User: "fgw", Body: []byte("意见\n补贴\uFFFD\uFFFD过高\n"),
+			Header: map[string]string{"Content-Type": "text/csv"}}), http.StatusUnprocessableEntity, "invalid")
+		if e.snapshot(t) != before {
+			t.Fatal("a refused import changed the database")
+		}
+		evs := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/audit", id), User: "audit"}).json(t)["events"].([]any)
+		p := fmt.Sprint(evs[len(evs)-1].(map[string]any)["payload"])
+		for _, s := range []string{"补贴标准过高。", "王某", "2026-01-12"} {
+			if !strings.Contains(p, s) {
+				t.Errorf("imported event lacks %q: %s", s, p)
+			}
+		}
+	})
+}
+
+// uploadPublic uploads content as a document of kind marked for
+// publication (public=true), with an optional payload for its event.
+func (e *env) uploadPublic(t testing.TB, user string, id int64, kind, filename, content, payload string) *resp {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("kind", kind)
+	w.WriteField("public", "true")
+	if payload != "" {
+		w.WriteField("payload", payload)
+	}
+	p, _ := w.CreatePart(textproto.MIMEHeader{"Content-Disposition": {fmt.Sprintf(`form-data; name="file"; filename="%s"`, filename)},
+		"Content-Type": {"text/plain"}})
+	p.Write([]byte(content))
+	w.Close()
+	hr := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/items/%d/documents", id), bytes.NewReader(buf.Bytes()))
+	hr.Header.Set("Content-Type", w.FormDataContentType())
+	hr.Header.Set("Authorization", "Bearer "+e.users[user].token)
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	out := &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	checkContract(t, hr, nil, out)
+	return out
+}
+
+// Arts. 15, 16 and 32: the consultation shows the draft and its
+// explanation (the documents marked for publication), how and by when to
+// comment; the hearing notice is public once announced; the published
+// decision shows its text and how opinions were adopted, with the number
+// of opinions counted from those recorded. Internal documents and the
+// commenters' contact details are never public.
+func TestAPI_Public_ShowsWhatTheLawPublishesAndNothingElse(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "record_draft")
+		want(t, e.uploadPublic(t, "fgw", id, "draft", "征求意见稿.txt", scenario.DraftV1Doc.Content, `{"legal_basis":["《中华人民共和国城乡规划法》"]}`), http.StatusCreated)
+		want(t, e.uploadPublic(t, "fgw", id, "explanation", "起草说明.txt", "关于加装电梯补贴的起草说明", ""), http.StatusCreated)
+		internal := e.upload(t, "fgw", id, "attachment", "内部测算表.txt", "text/plain", []byte("内部测算"), "")
+		want(t, internal, http.StatusCreated)
+		internalID := int64(internal.json(t)["id"].(float64))
+		e.walkFrom(t, id, "record_department_consultation", "record_hearing_materials")
+
+		pub := func() map[string]any {
+			r := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d", id)})
+			want(t, r, http.StatusOK)
+			return r.json(t)
+		}
+		v := pub()
+		docs, _ := v["documents"].([]any)
+		var names []string
+		for _, d := range docs {
+			dm := d.(map[string]any)
+			names = append(names, dm["filename"].(string))
+			dl := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/documents/%d", id, int64(dm["id"].(float64)))})
+			want(t, dl, http.StatusOK)
+			if dl.Header.Get("X-Content-SHA256") != dm["sha256"] {
+				t.Fatalf("public download of %v: digest %s", dm["filename"], dl.Header.Get("X-Content-SHA256"))
+			}
+		}
+		if strings.Join(names, ",") != "征求意见稿.txt,起草说明.txt" {
+			t.Fatalf("public documents %v, want the draft and its explanation", names)
+		}
+		wantProblem(t, e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/documents/%d", id, internalID)}), http.StatusNotFound, "not_found")
+		c := v["consultation"].(map[string]any)
+		if c["comments_until"] != "2026-02-06" || fmt.Sprint(c["methods"]) != "[public_comment hearing]" || fmt.Sprint(c["channels"]) != "[区政府网站]" {
+			t.Fatalf("consultation notice %v", c)
+		}
+		h := v["hearing"].(map[string]any)
+		if h["place"] != "区政府第一会议室" || h["participant_selection"] != "自愿报名、随机抽取" || h["hearing_on"] != "2026-01-20" {
+			t.Fatalf("hearing notice %v", h)
+		}
+
+		e.on("2026-01-15")
+		want(t, e.do(t, req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id),
+			Body: map[string]any{"content": "建议补贴向低收入家庭倾斜", "commenter": "市民王某", "contact": "13800138000"}}), http.StatusCreated)
+		groups := e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/comments", id), User: "fgw"}).json(t)["groups"].([]any)
+		e.fire(t, "fgw", id, "dispose_comment_group", map[string]any{"group": groups[0].(map[string]any)["group"], "disposition": "adopted", "reason": "已采纳"}, "")
+		e.walkFrom(t, id, "record_hearing_materials", "assign_execution")
+		// Published: the decision text is public with it (Art. 32).
+		v = pub()
+		body, _ := json.Marshal(v)
+		for _, secret := range []string{"13800138000", "内部测算", "市民王某"} {
+			if strings.Contains(string(body), secret) {
+				t.Errorf("the public view shows %q: %s", secret, body)
+			}
+		}
+		list, _ := json.Marshal(e.do(t, req{Method: "GET", Path: "/api/v1/public/demo/decisions"}).json(t))
+		if strings.Contains(string(list), "13800138000") {
+			t.Error("the public list shows a contact")
+		}
+		names = nil
+		for _, d := range v["documents"].([]any) {
+			names = append(names, d.(map[string]any)["filename"].(string))
+		}
+		if strings.Join(names, ",") != "征求意见稿.txt,起草说明.txt,decision.txt" {
+			t.Fatalf("public documents once published %v, want the draft, its explanation and the decision text", names)
+		}
+		dec := v["documents"].([]any)[2].(map[string]any)
+		want(t, e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/documents/%d", id, int64(dec["id"].(float64)))}), http.StatusOK)
+		p := v["publication"].(map[string]any)
+		if p["published_on"] != "2026-03-05" || p["opinions_received"] != float64(1) || p["opinion_handling_summary"] == nil {
+			t.Fatalf("publication %v", p)
 		}
 	})
 }

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	public("GET", "/:org/consultations", s.publicList("consultations"))
 	public("GET", "/:org/decisions", s.publicList("decisions"))
 	public("GET", "/:org/items/:id", s.publicGetItem)
+	public("GET", "/:org/items/:id/documents/:doc", s.publicDownloadDocument)
 	e.Add("POST", "/api/v1/public/:org/items/:id/comments", s.publicComment, s.validate, s.idempotent)
 
 	e.POST("/api/v1/auth/login", s.loginHandler, s.validate)

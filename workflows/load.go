@@ -205,6 +205,7 @@ type yProcedure struct {
 		Consultation string   `yaml:"consultation"`
 		Hearing      string   `yaml:"hearing"`
 		Decision     string   `yaml:"decision"`
+		Documents    string   `yaml:"documents"`
 	} `yaml:"public"`
 }
 
@@ -491,7 +492,7 @@ func procedureSpec(y yProcedure) engine.ProcedureSpec {
 	}
 	if pub := y.Public; pub != nil {
 		p.Public = &engine.PublicSpec{States: pub.States, Disclosed: pub.Disclosed, Consultation: pub.Consultation,
-			Hearing: pub.Hearing, Decision: pub.Decision}
+			Hearing: pub.Hearing, Decision: pub.Decision, Documents: pub.Documents}
 	}
 	return p
 }
