@@ -88,3 +88,36 @@ func TestAPI_PeopleAndDocumentsTheLawNeedsAreCheckedByIdentity(t *testing.T) {
 		refusedCiting(t, e, e.fire(t, "zfb", b, "start_adjustment", map[string]any{"adjustment_item_id": 999999}, "补贴标准调整"), b, v, "第三十七条")
 	})
 }
+
+// Art. 11: the departments the government designates at start_decision
+// draft and run the item and see it; the proposing department keeps
+// read access but no longer acts; an undesignated department sees
+// nothing.
+func TestAPI_Art11_TheDesignatedOrganizerActsAndTheProposerReads(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t) // proposed by 发改委 (fgw)
+		want(t, e.fire(t, "zfb", id, "start_decision", map[string]any{"study_summary": "经研究，由交通局承办",
+			"organizer_department_ids": []any{e.depts["交通局"]}}, ""), http.StatusOK)
+		get := func(user string) *resp {
+			return e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d", id), User: user})
+		}
+		want(t, get("jtj"), http.StatusOK)
+		want(t, get("fgw"), http.StatusOK)
+		draft := `{"legal_basis":["《中华人民共和国城乡规划法》"]}`
+		wantProblem(t, e.upload(t, "fgw", id, "draft", "draft.txt", "text/plain", []byte(scenario.DraftV1Doc.Content), draft), http.StatusForbidden, "forbidden")
+		want(t, e.upload(t, "jtj", id, "draft", "draft.txt", "text/plain", []byte(scenario.DraftV1Doc.Content), draft), http.StatusCreated)
+		wantProblem(t, e.fire(t, "fgw", id, "record_department_consultation", map[string]any{"departments": []any{"住建局"}, "agreed": true}, ""),
+			http.StatusForbidden, "forbidden")
+		want(t, e.fire(t, "jtj", id, "record_department_consultation", map[string]any{"departments": []any{"住建局"}, "agreed": true}, ""), http.StatusOK)
+		// The proposer's list shows the item; the work queue of the
+		// organizer who runs it does, the proposer's does not.
+		tasks := func(user string) string {
+			return string(e.do(t, req{Method: "GET", Path: "/api/v1/me/tasks", User: user}).Body)
+		}
+		if !strings.Contains(tasks("jtj"), fmt.Sprintf(`"item":{"id":%d,`, id)) || strings.Contains(tasks("fgw"), fmt.Sprintf(`"item":{"id":%d,`, id)) {
+			t.Fatalf("work queues: jtj %s; fgw %s", tasks("jtj"), tasks("fgw"))
+		}
+		// 住建局's organizer (an executor here) neither sees nor acts.
+		want(t, get("zjj"), http.StatusNotFound)
+	})
+}
