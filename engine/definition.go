@@ -41,6 +41,10 @@ type Definition struct {
 	Procedure ProcedureSpec
 	// Views are named views of the record (see ViewDef).
 	Views []*ViewDef
+	// StageLabels names, in Chinese and English, the stages states belong
+	// to (State.Stage) and the stages the record is kept by
+	// (RecordSpec.Stage); see StageLabel.
+	StageLabels map[string]Text
 	// Source names the file the definition came from, for messages.
 	Source string
 
@@ -388,6 +392,32 @@ func (d *Definition) Period(name string) *PeriodDef { return d.periods[name] }
 // Stages lists the record stages events write to, sorted.
 func (d *Definition) Stages() []string { return d.stages }
 
+// StageLabel is the label of a state or record stage; a stage without a
+// label is named by the label of its first state, else by its name.
+func (d *Definition) StageLabel(stage string) Text {
+	if l, ok := d.StageLabels[stage]; ok {
+		return l
+	}
+	for _, s := range d.States {
+		if s.Stage == stage {
+			return s.Label
+		}
+	}
+	return Text{Zh: stage, En: stage}
+}
+
+// StateStages lists the stages of the states in the order their first
+// state is declared: the procedure from start to end.
+func (d *Definition) StateStages() []string {
+	var out []string
+	for _, s := range d.States {
+		if !slices.Contains(out, s.Stage) {
+			out = append(out, s.Stage)
+		}
+	}
+	return out
+}
+
 // Key is "id@version".
 func (d *Definition) Key() string { return fmt.Sprintf("%s@%d", d.ID, d.Version) }
 
@@ -647,6 +677,11 @@ func (d *Definition) Compile() error {
 		d.stages = append(d.stages, s)
 	}
 	sort.Strings(d.stages)
+	for k := range d.StageLabels {
+		if !stages[k] && !slices.Contains(d.StateStages(), k) {
+			probs = append(probs, fmt.Sprintf("%s: stage label %q names no stage of a state or of the record", d.Source, k))
+		}
+	}
 	if len(probs) > 0 {
 		return &ValidationError{Problems: probs}
 	}

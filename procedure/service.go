@@ -142,3 +142,8 @@ func (s *Service) Load(ctx context.Context, actor engine.Actor, id int64) (*engi
 	}
 	return it, nil
 }
+
+// Organisation returns the organisation with id.
+func (s *Service) Organisation(ctx context.Context, id int64) (*engine.Organisation, error) {
+	return s.store.GetOrganisation(ctx, id)
+}

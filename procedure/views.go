@@ -61,18 +61,20 @@ type FailureView struct {
 
 // FieldView is a payload field of an event, as a form shows it.
 type FieldView struct {
-	Name     string        `json:"name"`
-	Type     string        `json:"type"`
-	Required bool          `json:"required"`
-	Label    engine.Text   `json:"label"`
-	Values   []string      `json:"values,omitempty"`
-	Min      int           `json:"min,omitempty"`
-	Max      int           `json:"max,omitempty"`
-	Help     *engine.Text  `json:"help,omitempty"`
-	Choices  []ChoiceView  `json:"choices,omitempty"`
-	Document []string      `json:"document,omitempty"`
-	Assigns  engine.Role   `json:"assigns,omitempty"`
-	field    *engine.Field `json:"-"`
+	Name     string       `json:"name"`
+	Type     string       `json:"type"`
+	Required bool         `json:"required"`
+	Label    engine.Text  `json:"label"`
+	Values   []string     `json:"values,omitempty"`
+	Min      int          `json:"min,omitempty"`
+	Max      int          `json:"max,omitempty"`
+	Help     *engine.Text `json:"help,omitempty"`
+	Choices  []ChoiceView `json:"choices,omitempty"`
+	Document []string     `json:"document,omitempty"`
+	Assigns  engine.Role  `json:"assigns,omitempty"`
+	// AssignsDepartment: the ids are departments assigned in that role.
+	AssignsDepartment engine.Role   `json:"assigns_department,omitempty"`
+	field             *engine.Field `json:"-"`
 }
 
 // ChoiceView is one value of an enum field with its label.
@@ -132,7 +134,7 @@ func ViewFields(fs []*engine.Field) []FieldView {
 	out := make([]FieldView, len(fs))
 	for i, f := range fs {
 		v := FieldView{Name: f.Name, Type: string(f.Type), Required: f.Required, Label: f.Label, Values: f.Values, Min: f.Min, Max: f.Max,
-			Document: f.DocumentKinds, Assigns: f.Assigns, field: f}
+			Document: f.DocumentKinds, Assigns: f.Assigns, AssignsDepartment: f.AssignsDepartment, field: f}
 		if f.Help.Zh != "" || f.Help.En != "" {
 			h := f.Help
 			v.Help = &h

@@ -10,22 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// statusOf is the one mapping from error codes to HTTP status codes.
-var statusOf = map[engine.Code]int{
-	engine.CodeMalformed:          http.StatusBadRequest,
-	engine.CodeInvalid:            http.StatusUnprocessableEntity,
-	engine.CodeUnauthenticated:    http.StatusUnauthorized,
-	engine.CodeForbidden:          http.StatusForbidden,
-	engine.CodeNotFound:           http.StatusNotFound,
-	engine.CodeConflict:           http.StatusConflict,
-	engine.CodeGuardFailed:        http.StatusConflict,
-	engine.CodePreconditionFailed: http.StatusPreconditionFailed,
-	engine.CodeTooLarge:           http.StatusRequestEntityTooLarge,
-	engine.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
-	engine.CodeRateLimited:        http.StatusTooManyRequests,
-	engine.CodeInternal:           http.StatusInternalServerError,
-}
-
 // codeOfStatus maps statuses that echo itself produces (unknown route,
 // wrong method, body limit…) back to codes.
 var codeOfStatus = map[int]engine.Code{
@@ -69,11 +53,7 @@ type Problem struct {
 func problemOf(err error) (*engine.Error, int) {
 	var ee *engine.Error
 	if errors.As(err, &ee) {
-		st, ok := statusOf[ee.Code]
-		if !ok {
-			st = http.StatusInternalServerError
-		}
-		return ee, st
+		return ee, procedure.StatusOf(ee.Code)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

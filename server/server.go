@@ -32,7 +32,11 @@ type Config struct {
 	Calendars *procedure.Calendars
 	// Procedure is the use cases the routes call.
 	Procedure *procedure.Service
-	Logger    *slog.Logger
+	// Accounts signs people in; nil makes one with SessionTTL and
+	// LoginRate. Share one with the web pages so that the sign-in rate
+	// limit counts attempts on both.
+	Accounts *procedure.Accounts
+	Logger   *slog.Logger
 	// BodyLimit caps JSON request bodies, e.g. "1M" (default). Document
 	// uploads have their own limit, DocumentLimit bytes (default 20 MiB).
 	BodyLimit     string
@@ -102,9 +106,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: Calendars and Procedure are required")
 	}
 	s := &Server{Echo: e, cfg: cfg, eng: cfg.Engine, db: cfg.Backend, cals: cfg.Calendars, svc: cfg.Procedure, log: cfg.Logger, spec: spec,
-		accounts: procedure.NewAccounts(cfg.Backend, cfg.Engine.Now, cfg.SessionTTL, cfg.LoginRate),
+		accounts: cfg.Accounts,
 		public:   procedure.NewLimiter(cfg.PublicRate), metrics: newMetrics(cfg.Registry)}
 
+	if s.accounts == nil {
+		s.accounts = procedure.NewAccounts(cfg.Backend, cfg.Engine.Now, cfg.SessionTTL, cfg.LoginRate)
+	}
 	ext, err := ipExtractor(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err

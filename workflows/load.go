@@ -228,6 +228,8 @@ type yDef struct {
 	Basis    string         `yaml:"basis"`
 	Initial  string         `yaml:"initial"`
 	Settings map[string]any `yaml:"settings"`
+	// Stages labels the stages states belong to and records are kept by.
+	Stages map[string]yLabel `yaml:"stages"`
 	// Procedure names the events, periods and views the use cases use.
 	Procedure yProcedure `yaml:"procedure"`
 	// Views are named views of the record: name → parts in order.
@@ -356,6 +358,15 @@ func Parse(name string, data []byte) (*engine.Definition, error) {
 	d := &engine.Definition{
 		ID: y.ID, Version: y.Version, Title: engine.Text(y.Title), Basis: y.Basis,
 		Initial: y.Initial, Settings: y.Settings, Source: name,
+	}
+	if len(y.Stages) > 0 {
+		d.StageLabels = map[string]engine.Text{}
+		for k, l := range y.Stages {
+			d.StageLabels[k] = engine.Text(l)
+			if l.Zh == "" || l.En == "" {
+				probs = append(probs, at("stages."+k)+fmt.Sprintf(": stage %q needs zh and en labels", k))
+			}
+		}
 	}
 	for _, s := range pos.stateOrder {
 		ys := y.States[s]

@@ -11,6 +11,7 @@ import (
 	"github.com/juece/juece/internal/scenario"
 	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/store"
+	"github.com/juece/juece/web"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -71,31 +72,7 @@ func seedDemoOn(ctx context.Context, a *app, today engine.Date) ([]demoLogin, er
 		logins = append(logins, demoLogin{username, name, rs})
 		return nil
 	}
-	users := []struct {
-		u, name, dept string
-		roles         []engine.Role
-	}{
-		{"fgw", "张伟（区发改委）", "区发展和改革委员会", []engine.Role{engine.RoleOrganizer}},
-		{"jtj", "李娜（区交通运输局）", "区交通运输局", []engine.Role{engine.RoleOrganizer}},
-		{"zjj", "王强（区住建局）", "区住房和城乡建设局", []engine.Role{engine.RoleOrganizer, engine.RoleExecutor}},
-		{"zfb", "刘洋（区政府办）", "区人民政府办公室", []engine.Role{engine.RoleSecretariat}},
-		{"sfj", "陈静（区司法局）", "区司法局", []engine.Role{engine.RoleLegalOffice}},
-		{"lawyer1", "杨帆律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
-		{"lawyer2", "赵敏律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
-		{"expert", "周教授（专家库）", "", []engine.Role{engine.RoleExpert}},
-		{"risk", "社会稳定风险评估中心", "", []engine.Role{engine.RoleRiskAssessor}},
-		{"evaluator", "某大学公共管理学院", "", []engine.Role{engine.RoleEvaluator}},
-		{"quzhang", "吴区长", "", []engine.Role{engine.RoleChiefExecutive, engine.RoleMember}},
-		{"fuquzhang1", "孙副区长", "", []engine.Role{engine.RoleMember}},
-		{"fuquzhang2", "钱副区长", "", []engine.Role{engine.RoleMember}},
-		{"fuquzhang3", "冯副区长", "", []engine.Role{engine.RoleMember}},
-		{"mishuzhang", "郑秘书长", "区人民政府办公室", []engine.Role{engine.RoleMember, engine.RoleSecretariat}},
-		{"weiyuan1", "何委员", "", []engine.Role{engine.RoleMember}},
-		{"weiyuan2", "高委员", "", []engine.Role{engine.RoleMember}},
-		{"audit", "审计局 林审计", "", []engine.Role{engine.RoleAuditor}},
-		{"admin", "系统管理员", "", []engine.Role{engine.RoleAdmin}},
-	}
-	for _, u := range users {
+	for _, u := range demoUsers {
 		if err := addUser(u.u, u.name, u.dept, u.roles...); err != nil {
 			return nil, err
 		}
@@ -324,4 +301,39 @@ func printDemo(w io.Writer, logins []demoLogin) {
 	for _, l := range logins {
 		fmt.Fprintf(w, "  %-12s %-28s %s\n", l.username, l.name, l.roles)
 	}
+}
+
+// demoUsers are the demo government's accounts (password demoPassword).
+var demoUsers = []struct {
+	u, name, dept string
+	roles         []engine.Role
+}{
+	{"fgw", "张伟（区发改委）", "区发展和改革委员会", []engine.Role{engine.RoleOrganizer}},
+	{"jtj", "李娜（区交通运输局）", "区交通运输局", []engine.Role{engine.RoleOrganizer}},
+	{"zjj", "王强（区住建局）", "区住房和城乡建设局", []engine.Role{engine.RoleOrganizer, engine.RoleExecutor}},
+	{"zfb", "刘洋（区政府办）", "区人民政府办公室", []engine.Role{engine.RoleSecretariat}},
+	{"sfj", "陈静（区司法局）", "区司法局", []engine.Role{engine.RoleLegalOffice}},
+	{"lawyer1", "杨帆律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
+	{"lawyer2", "赵敏律师（明德律师事务所）", "", []engine.Role{engine.RoleCounsel}},
+	{"expert", "周教授（专家库）", "", []engine.Role{engine.RoleExpert}},
+	{"risk", "社会稳定风险评估中心", "", []engine.Role{engine.RoleRiskAssessor}},
+	{"evaluator", "某大学公共管理学院", "", []engine.Role{engine.RoleEvaluator}},
+	{"quzhang", "吴区长", "", []engine.Role{engine.RoleChiefExecutive, engine.RoleMember}},
+	{"fuquzhang1", "孙副区长", "", []engine.Role{engine.RoleMember}},
+	{"fuquzhang2", "钱副区长", "", []engine.Role{engine.RoleMember}},
+	{"fuquzhang3", "冯副区长", "", []engine.Role{engine.RoleMember}},
+	{"mishuzhang", "郑秘书长", "区人民政府办公室", []engine.Role{engine.RoleMember, engine.RoleSecretariat}},
+	{"weiyuan1", "何委员", "", []engine.Role{engine.RoleMember}},
+	{"weiyuan2", "高委员", "", []engine.Role{engine.RoleMember}},
+	{"audit", "审计局 林审计", "", []engine.Role{engine.RoleAuditor}},
+	{"admin", "系统管理员", "", []engine.Role{engine.RoleAdmin}},
+}
+
+// webDemoLogins lists the demo accounts for the sign-in page.
+func webDemoLogins() []web.DemoLogin {
+	out := make([]web.DemoLogin, len(demoUsers))
+	for i, u := range demoUsers {
+		out[i] = web.DemoLogin{Organisation: "demo", Username: u.u, Name: u.name, Password: demoPassword, Roles: u.roles}
+	}
+	return out
 }

@@ -328,6 +328,17 @@ func (s *serving) stop(t *testing.T) (int, string) {
 
 func TestServe_DemoOnFreshSQLiteIsReadyAndShutsDownGracefully(t *testing.T) {
 	s := startServe(t, "--demo", "--db", "sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
+	// The README's promise: a browser at / gets the sign-in page, which
+	// lists the demo accounts.
+	resp, err := http.Get("http://" + s.addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/login" || !strings.Contains(string(body), "演示账号") || !strings.Contains(string(body), "quzhang") {
+		t.Errorf("GET / ended at %s with %d:\n%.500s", resp.Request.URL, resp.StatusCode, body)
+	}
 	code, out := s.stop(t)
 	if code != 0 {
 		t.Fatalf("serve exited %d", code)

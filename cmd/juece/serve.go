@@ -12,8 +12,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/juece/juece/procedure"
 	"github.com/juece/juece/server"
 	"github.com/juece/juece/store"
+	"github.com/juece/juece/web"
 	"github.com/spf13/cobra"
 )
 
@@ -55,12 +57,22 @@ func newServeCmd(opts *options) *cobra.Command {
 					log.Info("due dates recomputed", slog.Int("items", n))
 				}
 			}()
-			e, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Procedure: a.svc, Logger: log, TrustedProxies: proxies, SecureCookies: secure,
-				LoginRate: loginRate, PublicRate: publicRate})
+			accounts := procedure.NewAccounts(a.db, a.engine.Now, 12*time.Hour, loginRate)
+			api, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Procedure: a.svc, Accounts: accounts,
+				Logger: log, TrustedProxies: proxies, SecureCookies: secure, LoginRate: loginRate, PublicRate: publicRate})
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Addr: addr, Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+			var logins []web.DemoLogin
+			if demo {
+				logins = webDemoLogins()
+			}
+			pages, err := web.New(web.Config{Procedure: a.svc, Accounts: accounts, Calendars: a.calendars, Logger: log,
+				SecureCookies: secure, TrustedProxies: proxies, DemoLogins: logins})
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Addr: addr, Handler: rootHandler(api, pages), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 				WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
@@ -113,4 +125,18 @@ func newMigrateCmd(opts *options) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// rootHandler sends the JSON API, health, readiness and metrics to the
+// API adapter and everything else (the web pages, their assets) to the
+// web adapter.
+func rootHandler(api, pages http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/api" || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	})
 }
