@@ -234,6 +234,9 @@ func fieldEntry(f *engine.Field, v any, names map[string]string) RecordEntry {
 			if f.Type == engine.FieldIDList && f.Assigns != "" {
 				t = plain(nameOf(names, "user:"+fmt.Sprint(x)))
 			}
+			if f.Type == engine.FieldIDList && f.AssignsDepartment != "" {
+				t = plain(nameOf(names, "dept:"+fmt.Sprint(x)))
+			}
 			zh, en = append(zh, t.Zh), append(en, t.En)
 		}
 		e.Text = engine.Text{Zh: strings.Join(zh, "；"), En: strings.Join(en, "; ")}
@@ -241,6 +244,9 @@ func fieldEntry(f *engine.Field, v any, names map[string]string) RecordEntry {
 		e.Text = plain(fmt.Sprint(v))
 		if f.Assigns != "" {
 			e.Text = plain(nameOf(names, "user:"+fmt.Sprint(v)))
+		}
+		if f.AssignsDepartment != "" {
+			e.Text = plain(nameOf(names, "dept:"+fmt.Sprint(v)))
 		}
 	default:
 		e.Text = plain(fmt.Sprint(v))
@@ -281,10 +287,16 @@ func isEmpty(v any) bool {
 }
 
 // ActorNames resolves actor references of an organisation ("user:5",
-// "public", "system") to the names people know them by; unknown users
-// keep their reference.
+// "public", "system") to the names people know them by, and names the
+// organisation's departments ("dept:3"); unknown users keep their
+// reference.
 func (s *Service) ActorNames(ctx context.Context, org int64, refs []string) map[string]string {
 	out := map[string]string{"public": "社会公众", "system": "系统"}
+	if ds, err := s.store.ListDepartments(ctx, org); err == nil {
+		for _, d := range ds {
+			out["dept:"+strconv.FormatInt(d.ID, 10)] = d.Name
+		}
+	}
 	for _, r := range refs {
 		if _, done := out[r]; done {
 			continue

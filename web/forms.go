@@ -64,6 +64,8 @@ type actionForm struct {
 	Confirm bool
 	Reason  string
 	Error   *engine.Error
+	// Open shows the form unfolded (the action asked for in the URL).
+	Open bool
 }
 
 // formContext is what generated forms draw their choices from.

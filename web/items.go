@@ -320,6 +320,7 @@ func (w *Web) showItem(c echo.Context, id int64, status int, failed *failedForm)
 			continue
 		}
 		af := fc.buildForm(a, nil, nil)
+		af.Open = c.QueryParam("act") == a.Event
 		if st := d.State(a.To); st != nil && st.Terminal && a.To != it.State {
 			af.Confirm = true
 		}

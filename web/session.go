@@ -111,7 +111,14 @@ func (w *Web) loginPage(c echo.Context) error {
 }
 
 func (w *Web) renderLogin(c echo.Context, status int, d loginData) error {
-	token, _ := procedure.NewToken("l_")
+	// One token per browser: a second load of the page (another tab, a
+	// request the browser makes on its own) must not void the first form.
+	token := ""
+	if ck, err := c.Cookie(loginCSRFCookie); err == nil && strings.HasPrefix(ck.Value, "l_") && len(ck.Value) > 20 {
+		token = ck.Value
+	} else {
+		token, _ = procedure.NewToken("l_")
+	}
 	c.SetCookie(&http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: w.cfg.SecureCookies, MaxAge: 3600})
 	d.Demo = w.cfg.DemoLogins
@@ -139,7 +146,7 @@ func (w *Web) login(c echo.Context) error {
 		return w.renderLogin(c, procedure.StatusOf(ee.Code), d)
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: in.Secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: w.cfg.SecureCookies, Expires: in.Session.ExpiresAt})
+		Secure: w.cfg.SecureCookies}) // a browser-session cookie; the server enforces the session's end
 	c.SetCookie(&http.Cookie{Name: loginCSRFCookie, Value: "", Path: "/login", MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, d.Next)
 }

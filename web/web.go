@@ -106,6 +106,7 @@ func New(cfg Config) (*Web, error) {
 
 	static, _ := fs.Sub(Static, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static))))))
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 	e.GET("/login", w.loginPage)
 	e.POST("/login", w.login)
 	e.GET("/lang/:lang", w.switchLanguage)
