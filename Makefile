@@ -1,7 +1,7 @@
 # The habits. `make run` starts the server on the embedded SQLite database
 # with demo data; `make test` runs the whole test suite, PostgreSQL included.
 
-.PHONY: run test lint bench build generate
+.PHONY: run test lint bench build generate screenshots
 
 run:
 	go run ./cmd/juece serve --demo
@@ -12,6 +12,10 @@ test:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
+
+# The README's pictures, taken by the browser tests.
+screenshots:
+	JUECE_SCREENSHOTS=1 go test -count=1 ./web
 
 build:
 	go build -o bin/juece ./cmd/juece

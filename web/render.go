@@ -195,6 +195,13 @@ func funcs(lang string) template.FuncMap {
 			return pick(*t)
 		},
 		"lang": func() string { return lang },
+		// colon is the colon after a label in the page language.
+		"colon": func() string {
+			if lang == langEn {
+				return ": "
+			}
+			return "："
+		},
 		// msg is an error's message in the language.
 		"msg": func(e *engine.Error) string {
 			if e == nil {
