@@ -14,8 +14,13 @@ import (
 )
 
 // AuditEncodingVersion tags the canonical encoding below; it is the first
-// field hashed, so a future encoding can never collide with this one.
-const AuditEncodingVersion = "juece.audit.v1"
+// field hashed, so that encodings can never collide. Events written since
+// the item digest exists use AuditEncodingVersion; those written before
+// it (without ItemDigest) keep AuditEncodingV1 and verify as they were.
+const (
+	AuditEncodingVersion = "juece.audit.v2"
+	AuditEncodingV1      = "juece.audit.v1"
+)
 
 // GenesisHash is the PrevHash of an item's first audit event: 32 zero bytes.
 var GenesisHash = make([]byte, sha256.Size)
@@ -44,11 +49,19 @@ func AuditTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond
 //  12. payload: the canonical JSON stored with the event (object keys sorted,
 //     no insignificant white space, no HTML escaping)
 //  13. prev hash, lower-case hex (64 characters)
+//  14. (v2 only) the item digest, lower-case hex: SHA-256 of the canonical
+//     JSON of {"record": …, "state": …, "title": …}, the item as the event
+//     left it (see ItemDigest)
 //
-// Hash = SHA-256 of these bytes.
+// In v1 (events without an item digest) field 1 is "juece.audit.v1" and
+// field 14 is absent. Hash = SHA-256 of these bytes.
 func CanonicalEncoding(ev *AuditEvent) []byte {
-	fields := [...]string{
-		AuditEncodingVersion,
+	version := AuditEncodingVersion
+	if ev.ItemDigest == nil {
+		version = AuditEncodingV1
+	}
+	fields := []string{
+		version,
 		strconv.FormatInt(ev.OrgID, 10),
 		strconv.FormatInt(ev.ItemID, 10),
 		strconv.Itoa(ev.Seq),
@@ -62,6 +75,9 @@ func CanonicalEncoding(ev *AuditEvent) []byte {
 		string(ev.Payload),
 		hex.EncodeToString(ev.PrevHash),
 	}
+	if ev.ItemDigest != nil {
+		fields = append(fields, hex.EncodeToString(ev.ItemDigest))
+	}
 	n := 0
 	for _, f := range fields {
 		n += 8 + len(f)
@@ -72,6 +88,28 @@ func CanonicalEncoding(ev *AuditEvent) []byte {
 		buf = append(buf, f...)
 	}
 	return buf
+}
+
+// ItemDigest is the SHA-256 of the canonical JSON of the item's record,
+// state and title: what an audit event (v2) says the item is after it, so
+// that a change of the item made without an event is found by Verify.
+func ItemDigest(it *Item) ([]byte, error) {
+	canon, err := Canonical(map[string]any{"record": map[string]any(it.Record), "state": it.State, "title": it.Title})
+	if err != nil {
+		return nil, err
+	}
+	// The record as the store gives it back (numbers as float64, lists as
+	// []any) must digest the same as the record in memory: both are
+	// digested in the decoded form.
+	var norm any
+	if err := json.Unmarshal(canon, &norm); err != nil {
+		return nil, err
+	}
+	if canon, err = Canonical(norm); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(canon)
+	return sum[:], nil
 }
 
 // HashEvent computes the hash of ev from its fields and PrevHash.
@@ -125,6 +163,9 @@ type ChainVerifier struct {
 	next          int
 	prev          []byte
 	count         int
+	// last is the last event added (its to-state and item digest are
+	// checked against the item by FinishItem).
+	last *AuditEvent
 }
 
 // NewChainVerifier starts verifying the chain of one item.
@@ -154,12 +195,23 @@ func (v *ChainVerifier) Add(ev *AuditEvent) *ChainBreak {
 	v.prev = ev.Hash
 	v.next++
 	v.count++
+	v.last = ev
 	return nil
 }
 
 // Finish checks the chain against the head recorded on the item (its last
 // hash and version). A nil head skips that check.
 func (v *ChainVerifier) Finish(head []byte, version int) *ChainBreak {
+	return v.FinishItem(ChainHead{OrgID: v.orgID, ItemID: v.itemID, Version: version, Head: head})
+}
+
+// FinishItem is Finish that also checks the item against its last event:
+// its state is the state the event led to, and, for events that carry an
+// item digest, its record, state and title are what the event says (a
+// change made in the database without an event breaks here). h.Record nil
+// skips the digest check (a caller that did not load the record).
+func (v *ChainVerifier) FinishItem(h ChainHead) *ChainBreak {
+	head, version := h.Head, h.Version
 	if head == nil {
 		return nil
 	}
@@ -170,6 +222,17 @@ func (v *ChainVerifier) Finish(head []byte, version int) *ChainBreak {
 	if !bytes.Equal(head, v.prev) {
 		return &ChainBreak{OrgID: v.orgID, ItemID: v.itemID, Seq: v.count,
 			Problem: "the item's recorded chain head is not the hash of its last event"}
+	}
+	if h.State != "" && v.last != nil && h.State != v.last.ToState {
+		return &ChainBreak{OrgID: v.orgID, ItemID: v.itemID, Seq: v.count,
+			Problem: fmt.Sprintf("the item is in state %q but its last event left it in %q", h.State, v.last.ToState)}
+	}
+	if h.Record != nil && v.last != nil && v.last.ItemDigest != nil {
+		got, err := ItemDigest(&Item{Record: h.Record, State: h.State, Title: h.Title})
+		if err != nil || !bytes.Equal(got, v.last.ItemDigest) {
+			return &ChainBreak{OrgID: v.orgID, ItemID: v.itemID, Seq: v.count,
+				Problem: "the item's record, state or title is not what its last event left (changed without an event)"}
+		}
 	}
 	return nil
 }
@@ -209,7 +272,7 @@ func Verify(ctx context.Context, s Store, org, item int64) (VerifyResult, error)
 		if err != nil {
 			return err
 		}
-		if b := v.Finish(h.Head, h.Version); b != nil {
+		if b := v.FinishItem(h); b != nil {
 			res.Break = b
 			return errStop
 		}

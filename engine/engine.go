@@ -187,8 +187,12 @@ func newAuditEvent(it *Item, seq int, at time.Time, actor Actor, role Role, even
 	if err != nil {
 		return nil, Internal(err)
 	}
+	digest, err := ItemDigest(it)
+	if err != nil {
+		return nil, Internal(err)
+	}
 	ev := &AuditEvent{OrgID: it.OrgID, ItemID: it.ID, Seq: seq, At: at, Actor: actor.Ref(), Role: string(role),
-		Event: event, FromState: from, ToState: to, Reason: reason, Payload: canon, PrevHash: prev}
+		Event: event, FromState: from, ToState: to, Reason: reason, Payload: canon, PrevHash: prev, ItemDigest: digest}
 	Seal(ev)
 	return ev, nil
 }

@@ -51,4 +51,8 @@ type ChainHead struct {
 	ItemID  int64
 	Version int
 	Head    []byte
+	// State, Title and Record are the item as stored, checked against its
+	// last event (Record nil: not loaded, not checked).
+	State, Title string
+	Record       Record
 }

@@ -169,6 +169,9 @@ type AuditEvent struct {
 	Payload  json.RawMessage
 	PrevHash []byte
 	Hash     []byte
+	// ItemDigest is the item as the event left it (see ItemDigest); nil
+	// on events written before it was kept (encoding v1).
+	ItemDigest []byte
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

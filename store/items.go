@@ -128,10 +128,10 @@ func (db *DB) CreateItem(ctx context.Context, it *engine.Item, genesis func(*eng
 
 func insertEvent(ctx context.Context, tx *sqlx.Tx, ev *engine.AuditEvent) error {
 	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO audit_events
-		(org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		(org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash, item_digest)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		ev.OrgID, ev.ItemID, ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState,
-		ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash)
+		ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash, ev.ItemDigest)
 	return translate(err)
 }
 
@@ -164,9 +164,10 @@ const commitPG = `WITH u AS (
 	UPDATE items SET state = $1, record = $2, head = $3, version = $4, updated_at = $5, due_on = $20, assignees = $21,
 		periods_running = $22
 	WHERE id = $6 AND org_id = $7 AND version = $8 RETURNING id)
-INSERT INTO audit_events (org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash)
+INSERT INTO audit_events (org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash, item_digest)
 SELECT CAST($7 AS bigint), u.id, CAST($9 AS integer), CAST($10 AS timestamptz), CAST($11 AS text), CAST($12 AS text),
-	CAST($13 AS text), CAST($14 AS text), CAST($15 AS text), CAST($16 AS text), CAST($17 AS text), CAST($18 AS bytea), CAST($19 AS bytea) FROM u`
+	CAST($13 AS text), CAST($14 AS text), CAST($15 AS text), CAST($16 AS text), CAST($17 AS text), CAST($18 AS bytea), CAST($19 AS bytea),
+	CAST($23 AS bytea) FROM u`
 
 // CommitTransition implements engine.Store.
 func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVersion int, ev *engine.AuditEvent) error {
@@ -187,7 +188,7 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 		res, err := st.ExecContext(ctx, it.State, rec, it.Head, it.Version, dbTime{it.UpdatedAt},
 			it.ID, it.OrgID, expectedVersion,
 			ev.Seq, dbTime{ev.At}, ev.Actor, ev.Role, ev.Event, ev.FromState, ev.ToState, ev.Reason, string(ev.Payload), ev.PrevHash, ev.Hash,
-			nullStr(it.DueOn), assigneesColumn(it), engine.HasRunningPeriods(it.Record))
+			nullStr(it.DueOn), assigneesColumn(it), engine.HasRunningPeriods(it.Record), ev.ItemDigest)
 		if err != nil {
 			return translate(err)
 		}
@@ -252,14 +253,15 @@ type eventRow struct {
 	Payload   string `db:"payload"`
 	PrevHash  []byte `db:"prev_hash"`
 	Hash      []byte `db:"hash"`
+	Digest    []byte `db:"item_digest"`
 }
 
-const eventColumns = `org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash`
+const eventColumns = `org_id, item_id, seq, at, actor, role, event, from_state, to_state, reason, payload, prev_hash, hash, item_digest`
 
 func (r *eventRow) event() *engine.AuditEvent {
 	return &engine.AuditEvent{OrgID: r.OrgID, ItemID: r.ItemID, Seq: r.Seq, At: r.At.Time, Actor: r.Actor, Role: r.Role,
 		Event: r.Event, FromState: r.FromState, ToState: r.ToState, Reason: r.Reason, Payload: json.RawMessage(r.Payload),
-		PrevHash: r.PrevHash, Hash: r.Hash}
+		PrevHash: r.PrevHash, Hash: r.Hash, ItemDigest: r.Digest}
 }
 
 // AuditEvents implements engine.Store.
@@ -299,6 +301,19 @@ func (db *DB) ScanChains(ctx context.Context, org, item int64, fn func(engine.Ch
 		return translate(err)
 	}
 	for _, h := range heads {
+		// The item as stored, checked against what its last event says.
+		var cur struct {
+			State  string `db:"state"`
+			Title  string `db:"title"`
+			Record string `db:"record"`
+		}
+		if err := db.x.GetContext(ctx, &cur, db.x.Rebind(`SELECT state, title, CAST(record AS TEXT) AS record FROM items WHERE id = ?`), h.ItemID); err != nil {
+			return translate(err)
+		}
+		var rec engine.Record
+		if err := json.Unmarshal([]byte(cur.Record), &rec); err != nil {
+			rec = engine.Record{"_unreadable": cur.Record}
+		}
 		events := func(yield func(*engine.AuditEvent) error) error {
 			rows, err := db.x.QueryxContext(ctx, db.x.Rebind(`SELECT `+eventColumns+`
 				FROM audit_events WHERE item_id = ? ORDER BY seq`), h.ItemID)
@@ -317,9 +332,21 @@ func (db *DB) ScanChains(ctx context.Context, org, item int64, fn func(engine.Ch
 			}
 			return translate(rows.Err())
 		}
-		if err := fn(engine.ChainHead{OrgID: h.OrgID, ItemID: h.ItemID, Version: h.Version, Head: h.Head}, events); err != nil {
+		if err := fn(engine.ChainHead{OrgID: h.OrgID, ItemID: h.ItemID, Version: h.Version, Head: h.Head,
+			State: cur.State, Title: cur.Title, Record: rec}, events); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ItemOrg returns the organisation of item id, for tools that name an
+// item without its organisation. Returns not_found when there is none.
+func (db *DB) ItemOrg(ctx context.Context, id int64) (int64, error) {
+	var org int64
+	err := db.x.GetContext(ctx, &org, db.x.Rebind(`SELECT org_id FROM items WHERE id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, itemNotFound()
+	}
+	return org, translate(err)
 }

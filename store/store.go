@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -77,6 +78,27 @@ func (db *DB) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 // names no sslmode, and binary_parameters=yes when it does not say
 // otherwise (one round trip per query). Open pings the database and fails
 // when it cannot be reached. It does not migrate; call Migrate.
+// OpenExisting is Open for tools that only read what is there (audit
+// verification): a SQLite file that does not exist is not created, and a
+// database without Juece's tables is refused; nothing is migrated.
+func OpenExisting(ctx context.Context, dsn string) (*DB, error) {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		path = strings.TrimPrefix(path, "//")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("store: no database at %s: %w", path, err)
+		}
+	}
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ready(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s holds no Juece database (not migrated): %w", redact(dsn), err)
+	}
+	return db, nil
+}
+
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	var (
 		driver, source string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/store"
 	"github.com/spf13/cobra"
 )
 
@@ -12,14 +13,21 @@ func newAuditCmd(opts *options) *cobra.Command {
 	var item, org int64
 	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Recompute every hash chain (or one item's); exit 0 when all hold, 1 naming the first broken event",
+		Short: "Recompute every hash chain (or one item's) and check each item against its last event; exit 0 when all hold, 1 naming the first break, 2 when the database or item does not exist",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd.Context(), opts)
+			// Verification reads what is there: it never creates or
+			// migrates a database (exit 2 when there is none).
+			db, err := store.OpenExisting(cmd.Context(), opts.db)
 			if err != nil {
-				return err
+				return &exitError{2, err}
 			}
-			defer a.db.Close()
-			res, err := engine.Verify(cmd.Context(), a.db, org, item)
+			defer db.Close()
+			if item != 0 {
+				if _, err := db.ItemOrg(cmd.Context(), item); err != nil {
+					return &exitError{2, fmt.Errorf("no item %d (事项不存在)", item)}
+				}
+			}
+			res, err := engine.Verify(cmd.Context(), db, org, item)
 			if err != nil {
 				return err
 			}
@@ -28,11 +36,8 @@ func newAuditCmd(opts *options) *cobra.Command {
 				b := res.Break
 				return &exitError{1, fmt.Errorf("BROKEN: organisation %d, item %d, event %d: %s (审计链校验失败)", b.OrgID, b.ItemID, b.Seq, b.Problem)}
 			}
-			if item != 0 && res.Items == 0 {
-				return &exitError{1, fmt.Errorf("no item %d", item)}
-			}
 			if item == 0 {
-				entries, err := a.db.CalendarEntries(cmd.Context())
+				entries, err := db.CalendarEntries(cmd.Context())
 				if err != nil {
 					return err
 				}

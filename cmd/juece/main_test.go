@@ -208,8 +208,50 @@ func testAuditVerifyCatchesTampering(t *testing.T, dsn string) {
 	if out, errs, code := run(t, ctx, "audit", "verify", "--db", dsn, "--item", fmt.Sprint(victim-1)); code != 0 {
 		t.Fatalf("untouched item: exit %d %s %s", code, out, errs)
 	}
-	if _, _, code := run(t, ctx, "audit", "verify", "--db", dsn, "--item", "999"); code != 1 {
-		t.Fatalf("unknown item: exit %d, want 1", code)
+	if _, _, code := run(t, ctx, "audit", "verify", "--db", dsn, "--item", "999"); code != 2 {
+		t.Fatalf("unknown item: exit %d, want 2 (not a broken chain)", code)
+	}
+}
+
+// Issue "hardening": the audit proves the items. An item whose state,
+// record or title is changed in the database with no event behind it
+// makes `juece audit verify` exit 1 naming the item; verification never
+// creates or migrates a database (a mistyped path exits 2 and leaves no
+// file behind).
+func TestAuditVerify_FindsAnItemChangedWithoutAnEvent(t *testing.T) {
+	ctx := context.Background()
+	for _, change := range []string{"state", "title", "record"} {
+		t.Run(change, func(t *testing.T) {
+			dsn := "sqlite:" + filepath.Join(t.TempDir(), "j.db")
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			victim := seedChains(t, db)
+			q := map[string]string{
+				"state":  `UPDATE items SET state = 'archived' WHERE id = ?`,
+				"title":  `UPDATE items SET title = '另一个标题' WHERE id = ?`,
+				"record": `UPDATE items SET record = json_set(record, '$.proposal.problem', '被改写的问题') WHERE id = ?`,
+			}[change]
+			if _, err := db.SQLX().Exec(q, victim); err != nil {
+				t.Fatal(err)
+			}
+			_, errs, code := run(t, ctx, "audit", "verify", "--db", dsn)
+			if code != 1 || !strings.Contains(errs, fmt.Sprintf("item %d", victim)) {
+				t.Fatalf("item changed (%s) without an event: exit %d, stderr %q", change, code, errs)
+			}
+		})
+	}
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	if _, _, code := run(t, ctx, "audit", "verify", "--db", "sqlite:"+missing); code != 2 {
+		t.Fatalf("missing database: exit %d, want 2", code)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Fatal("audit verify created a database")
 	}
 }
 

@@ -155,8 +155,9 @@ func (s *Store) ScanChains(ctx context.Context, org, item int64, fn func(engine.
 	}
 	chains := make([]chain, len(ids))
 	for i, id := range ids {
-		it := s.items[id]
-		chains[i] = chain{engine.ChainHead{OrgID: it.OrgID, ItemID: id, Version: it.Version, Head: bytes.Clone(it.Head)},
+		it := clone(s.items[id])
+		chains[i] = chain{engine.ChainHead{OrgID: it.OrgID, ItemID: id, Version: it.Version, Head: bytes.Clone(it.Head),
+			State: it.State, Title: it.Title, Record: it.Record},
 			append([]*engine.AuditEvent(nil), s.events[id]...)}
 	}
 	s.mu.Unlock()

@@ -36,6 +36,7 @@ func Run(t *testing.T, open Open) {
 		{"audit/major_decision_walk_verifies", testWalkVerifies},
 		{"audit/triggers_reject_update_and_delete", testAppendOnly},
 		{"audit/verify_names_a_tampered_event", testTamperDetected},
+		{"audit/verify_finds_an_item_changed_without_an_event", testItemChangedWithoutEvent},
 		{"audit/events_of_unknown_item_are_not_found", testEventsUnknown},
 		{"directory/organisations_departments_users", testDirectory},
 		{"directory/counsel_and_law_firms", testCounsel},
@@ -402,6 +403,40 @@ func testTamperDetected(t *testing.T, db *store.DB) {
 	// And the triggers are in force again.
 	if _, err := db.SQLX().Exec(db.SQLX().Rebind(`DELETE FROM audit_events WHERE item_id = ?`), b.ID); err == nil {
 		t.Fatal("trigger not restored after tampering")
+	}
+}
+
+// An item's state, title or record changed in the database with no event
+// behind it does not match what its last event sealed (audit encoding v2):
+// Verify names the item; the others still verify.
+func testItemChangedWithoutEvent(t *testing.T, db *store.DB) {
+	h := harness(t, db)
+	record := `UPDATE items SET record = json_set(record, '$.proposal.problem', '被改写') WHERE id = ?`
+	if db.Dialect() == store.Postgres {
+		record = `UPDATE items SET record = jsonb_set(record, '{proposal,problem}', '"被改写"') WHERE id = ?`
+	}
+	for _, q := range []string{`UPDATE items SET state = 'archived' WHERE id = ?`, `UPDATE items SET title = '另一个标题' WHERE id = ?`, record} {
+		clean, victim := newItem(h), newItem(h)
+		for _, s := range scenario.MajorDecision(cast())[:3] {
+			h.Step(clean.ID, s)
+			h.Step(victim.ID, s)
+		}
+		if res, _ := engine.Verify(ctx, db, enginetest.Org, victim.ID); res.Break != nil {
+			t.Fatalf("before the change: %+v", res.Break)
+		}
+		if _, err := db.SQLX().Exec(db.SQLX().Rebind(q), victim.ID); err != nil {
+			t.Fatal(err)
+		}
+		res, err := engine.Verify(ctx, db, enginetest.Org, victim.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Break == nil || res.Break.ItemID != victim.ID {
+			t.Fatalf("%s: verify %+v, want the item named", q, res.Break)
+		}
+		if res, _ := engine.Verify(ctx, db, enginetest.Org, clean.ID); res.Break != nil {
+			t.Fatalf("untouched item reported broken: %+v", res.Break)
+		}
 	}
 }
 
