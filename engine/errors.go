@@ -40,6 +40,9 @@ const (
 	CodeRateLimited Code = "rate_limited"
 	// CodeInternal: a fault of the system, not of the caller.
 	CodeInternal Code = "internal"
+	// CodeUnavailable: the database (or another dependency) cannot be
+	// reached now; nothing was done, and the same request may be retried.
+	CodeUnavailable Code = "unavailable"
 )
 
 // Error is the one error type of Juece. Message is English, MessageZh

@@ -21,7 +21,11 @@ var statusOf = map[engine.Code]int{
 	engine.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	engine.CodeRateLimited:        http.StatusTooManyRequests,
 	engine.CodeInternal:           http.StatusInternalServerError,
+	engine.CodeUnavailable:        http.StatusServiceUnavailable,
 }
+
+// RetryAfterSeconds is what a 503 tells clients to wait before retrying.
+const RetryAfterSeconds = 5
 
 // StatusOf is the HTTP status of an error code: every adapter answers a
 // refusal with the same status. An unknown code is 500.

@@ -36,10 +36,18 @@ func TestServer_HealthReadinessMetricsAndSecurityHeaders(t *testing.T) {
 	if !strings.HasPrefix(string(spec.Body), "openapi: 3") {
 		t.Errorf("openapi.yaml starts %q", spec.Body[:20])
 	}
-	// Not ready when the database is gone.
+	// Not ready when the database is gone; requests then answer 503
+	// unavailable with Retry-After, never 500 (issue: hardening).
 	e.db.Close()
-	if r := e.do(t, req{Method: "GET", Path: "/readyz"}); r.Status != http.StatusServiceUnavailable {
-		t.Errorf("/readyz with the database closed: %d", r.Status)
+	if r := e.do(t, req{Method: "GET", Path: "/readyz"}); r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Errorf("/readyz with the database closed: %d, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
+	for _, r := range []req{{Method: "GET", Path: "/api/v1/public/demo/consultations"}, {Method: "POST", Path: "/api/v1/auth/login",
+		Body: map[string]any{"organisation": "demo", "username": "fgw", "password": Password}}} {
+		got := wantProblem(t, e.do(t, r), http.StatusServiceUnavailable, "unavailable")
+		if !strings.Contains(got["message_zh"].(string), "数据库暂时无法连接") {
+			t.Errorf("%s %s with the database closed: %v", r.Method, r.Path, got)
+		}
 	}
 }
 

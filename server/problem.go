@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/procedure"
@@ -99,7 +100,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		ee, status := problemOf(err)
-		if status >= 500 {
+		if ee.Code == engine.CodeUnavailable {
+			log.WarnContext(c.Request().Context(), "database unavailable", slog.String("path", c.Path()), slog.Any("error", err))
+			c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RetryAfterSeconds))
+		} else if status >= 500 {
 			log.ErrorContext(c.Request().Context(), "request failed", slog.String("path", c.Path()),
 				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)), slog.Any("error", err))
 			ee = &engine.Error{Code: engine.CodeInternal, Message: "internal error; the request was not applied", MessageZh: "系统内部错误，请求未被执行"}

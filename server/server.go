@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/juece/juece/engine"
@@ -151,9 +152,10 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.db.Ready(ctx); err != nil {
 		s.log.Warn("not ready", slog.String("error", err.Error()))
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json; charset=utf-8")
+		c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RetryAfterSeconds))
 		c.Response().WriteHeader(http.StatusServiceUnavailable)
-		return jsonEncoder(c.Response()).Encode(Problem{Type: "https://juece.gov.cn/problems/internal", Title: "Service Unavailable",
-			Status: http.StatusServiceUnavailable, Detail: "数据库不可用或尚未完成迁移", Code: string(engine.CodeInternal),
+		return jsonEncoder(c.Response()).Encode(Problem{Type: "https://juece.gov.cn/problems/unavailable", Title: "Service Unavailable",
+			Status: http.StatusServiceUnavailable, Detail: "数据库不可用或尚未完成迁移", Code: string(engine.CodeUnavailable),
 			MessageZh: "数据库不可用或尚未完成迁移", MessageEn: "the database is unreachable or not migrated", Instance: "/readyz"})
 	}
 	// Ready, and how far ahead the holiday data of each region in use

@@ -2,8 +2,12 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/juece/juece/engine"
 	"github.com/lib/pq"
@@ -63,6 +67,15 @@ func translate(err error) error {
 			return conflictErr(err)
 		}
 	}
+	if unavailable(err) {
+		return &engine.Error{Code: engine.CodeUnavailable, MessageZh: "数据库暂时无法连接，请稍后重试；本次操作未执行",
+			Message: "the database cannot be reached right now; nothing was done, try again shortly", Err: err}
+	}
+	if e := pq.As(err, pqerror.CharacterNotInRepertoire, pqerror.UntranslatableCharacter); e != nil {
+		// The edge refuses NUL and invalid UTF-8 before any query; this is
+		// the last line, so that bad text is a 4xx on every path.
+		return &engine.Error{Code: engine.CodeInvalid, MessageZh: "文字中含有无效字符（如 NUL 或非 UTF-8 字节）", Message: "the text holds invalid characters (NUL or bytes that are not UTF-8)", Err: err}
+	}
 	if strings.Contains(err.Error(), "append-only") {
 		return &engine.Error{Code: engine.CodeForbidden, Message: "the audit trail is append-only", MessageZh: "审计记录只能追加，不能修改或删除", Err: err}
 	}
@@ -86,4 +99,24 @@ func conflict() error {
 
 func itemNotFound() error {
 	return engine.Errorz(engine.CodeNotFound, "事项不存在", "no such item")
+}
+
+// unavailable reports whether err means the database cannot be reached:
+// a refused or dropped connection, a server shutting down or starting up,
+// a closed pool.
+func unavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		return true
+	}
+	if e := pq.As(err, pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow, pqerror.ConnectionException,
+		pqerror.ConnectionFailure, pqerror.SQLClientUnableToEstablishSQLConnection, pqerror.TooManyConnections); e != nil {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "driver: bad connection") ||
+		strings.Contains(msg, "connection refused")
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,7 +162,9 @@ func (w *Web) errorPage(err error, c echo.Context) {
 		}
 	}
 	status := procedure.StatusOf(ee.Code)
-	if status >= 500 {
+	if ee.Code == engine.CodeUnavailable {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RetryAfterSeconds))
+	} else if status >= 500 {
 		w.log.Error("web request failed", slog.String("path", c.Request().URL.Path), slog.String("error", err.Error()))
 		ee = engine.Errorz(engine.CodeInternal, "系统内部错误，请稍后重试；如问题持续，请联系系统管理员", "something went wrong on our side; try again later, or tell the administrator if it persists")
 	}
