@@ -125,6 +125,9 @@ func (e *Engine) Create(ctx context.Context, actor Actor, in CreateInput) (*Resu
 			fmt.Sprintf("no workflow %q", in.WorkflowID))
 	}
 	title := strings.TrimSpace(in.Title)
+	if err := CheckText("title", title); err != nil {
+		return nil, err
+	}
 	if title == "" {
 		return nil, invalidField("title", "事项名称不能为空", "title is required")
 	}
@@ -411,6 +414,9 @@ func authorize(ev *EventDef, actor Actor, it *Item) (Role, error) {
 }
 
 func checkReason(ev *EventDef, reason string) error {
+	if err := CheckText("reason", reason); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(reason) > ReasonMax {
 		return invalidField("reason", fmt.Sprintf("理由不能超过%d个字符", ReasonMax),
 			fmt.Sprintf("reason must be at most %d characters", ReasonMax))

@@ -99,6 +99,9 @@ func normalizeValue(f *Field, v any, present bool) (any, error) {
 		if !ok {
 			return nil, wrongType("文本", "a string")
 		}
+		if err := CheckText(f.Name, s); err != nil {
+			return nil, err
+		}
 		if strings.TrimSpace(s) == "" {
 			if f.Required {
 				return nil, missing()
@@ -202,6 +205,11 @@ func normalizeValue(f *Field, v any, present bool) (any, error) {
 		for i, x := range arr {
 			if f.Type == FieldList {
 				s, ok := x.(string)
+				if ok {
+					if err := CheckText(fmt.Sprintf("%s[%d]", f.Name, i), s); err != nil {
+						return nil, err
+					}
+				}
 				if !ok || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > itemMax {
 					return nil, wrongType(fmt.Sprintf("非空文本的列表（每项不超过%d字）", itemMax), fmt.Sprintf("a list of non-empty strings of at most %d characters", itemMax))
 				}

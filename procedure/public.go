@@ -308,6 +308,13 @@ type Receipt struct {
 // comment, not_found for an item not open for comment.
 func (s *Service) SubmitComment(ctx context.Context, org *engine.Organisation, itemID int64, c PublicComment) (*Receipt, error) {
 	c.Content, c.Commenter, c.Contact = strings.TrimSpace(c.Content), strings.TrimSpace(c.Commenter), strings.TrimSpace(c.Contact)
+	// Checked here, alone: a comment refused never joins (and never fails)
+	// the batch of comments recorded with it.
+	for field, v := range map[string]string{"content": c.Content, "commenter": c.Commenter, "contact": c.Contact} {
+		if err := engine.CheckText(field, v); err != nil {
+			return nil, err
+		}
+	}
 	if c.Content == "" || utf8.RuneCountInString(c.Content) > 5000 {
 		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "content", MessageZh: "意见内容不能为空，且不超过5000字", Message: "the comment must be 1 to 5000 characters"}
 	}

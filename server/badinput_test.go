@@ -81,6 +81,22 @@ func TestAPI_BadInputSweep_Always4xxAndNothingChanges(t *testing.T) {
 			{"public comment without content", req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: `{"content":""}`}, 422, "invalid"},
 			{"public comment too long", req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: `{"content":"` + strings.Repeat("意", 5001) + `"}`}, 422, "invalid"},
 			{"public view of an unpublished item", req{Method: "GET", Path: fmt.Sprintf("/api/v1/public/demo/items/%d", id)}, 404, "not_found"},
+			// Issue "hardening": NUL, control characters and bytes that
+			// are not UTF-8 are refused at the edge on both databases
+			// (PostgreSQL answered 500), naming the field.
+			{"NUL in an organisation code, no account", req{Method: "GET", Path: "/api/v1/public/%00/consultations"}, 400, "malformed"},
+			{"NUL in a login name", req{Method: "POST", Path: "/api/v1/auth/login", Body: `{"organisation":"demo","username":"zfb\u0000","password":"x"}`}, 422, "invalid"},
+			{"invalid UTF-8 in a search", req{Method: "GET", Path: "/api/v1/items?q=%FF", User: "fgw"}, 400, "malformed"},
+			{"NUL in a search", req{Method: "GET", Path: "/api/v1/items?q=a%00b", User: "fgw"}, 400, "malformed"},
+			{"NUL in a title", req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: `{"workflow":"major-decision","title":"标题\u0000"}`}, 422, "invalid"},
+			{"escape character in a reason", req{Method: "POST", Path: ev + "record_department_consultation", User: "fgw", Body: `{"payload":{"departments":["住建局"],"agreed":true},"reason":"理由\u001b[31m"}`}, 422, "invalid"},
+			{"NUL in a payload list", req{Method: "POST", Path: ev + "record_department_consultation", User: "fgw", Body: `{"payload":{"departments":["住建局\u0000"],"agreed":true}}`}, 422, "invalid"},
+			{"NUL in a display name", req{Method: "POST", Path: "/api/v1/users", User: "admin", Body: `{"username":"u9","display_name":"名\u0000字","password":"long-enough-pw"}`}, 422, "invalid"},
+			{"bytes that are not UTF-8 in a body", req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: []byte("{\"workflow\":\"major-decision\",\"title\":\"\xff\xfe\"}")}, 400, "malformed"},
+			{"a body declared UTF-16", req{Method: "POST", Path: "/api/v1/items", User: "fgw", Body: `{"workflow":"major-decision","title":"x"}`, Header: map[string]string{"Content-Type": "application/json; charset=utf-16"}}, 415, "unsupported_media_type"},
+			{"an id with a sign", req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/+%d", id), User: "fgw"}, 404, "not_found"},
+			{"a cursor with a sign", req{Method: "GET", Path: "/api/v1/items?cursor=+5", User: "fgw"}, 422, "invalid"},
+			{"NUL in a public comment", req{Method: "POST", Path: fmt.Sprintf("/api/v1/public/demo/items/%d/comments", id), Body: `{"content":"意见\u0000"}`}, 422, "invalid"},
 		}
 		before := e.snapshot(t)
 		for _, c := range cases {

@@ -121,11 +121,19 @@ func (s *Server) uploadDocument(c echo.Context) error {
 			return uploadReadError(err)
 		}
 	}
+	for field, v := range map[string]string{"kind": up.Kind, "event": up.Event, "reason": up.Reason, "payload": payloadJSON} {
+		if err := engine.CheckText(field, v); err != nil {
+			return err
+		}
+	}
 	if payloadJSON != "" {
 		dec := json.NewDecoder(strings.NewReader(payloadJSON))
 		dec.UseNumber()
 		if err := dec.Decode(&up.Payload); err != nil || up.Payload == nil {
 			return &engine.Error{Code: engine.CodeMalformed, Field: "payload", MessageZh: "payload 应为 JSON 对象", Message: "payload must be a JSON object"}
+		}
+		if err := engine.CheckStrings("payload", map[string]any(up.Payload)); err != nil {
+			return err
 		}
 	}
 	res, err := s.svc.UploadDocument(c.Request().Context(), principalOf(c).Actor, id, up)

@@ -150,7 +150,7 @@ func queryInt(c echo.Context, name string) (int64, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
+	n, err := parseID(v)
 	if err != nil || n < 0 {
 		return 0, &engine.Error{Code: engine.CodeInvalid, Field: name, MessageZh: name + " 应为非负整数", Message: name + " must be a non-negative integer"}
 	}

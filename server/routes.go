@@ -16,9 +16,11 @@ func (s *Server) routes() {
 	// Routes are added one by one rather than through echo groups: a
 	// group with middleware catches every unknown path below it, which
 	// would turn "405 Method Not Allowed" into 404.
-	public := func(method, path string, h echo.HandlerFunc) { e.Add(method, "/api/v1/public"+path, h, s.validate) }
+	public := func(method, path string, h echo.HandlerFunc) {
+		e.Add(method, "/api/v1/public"+path, h, cleanInput, s.validate)
+	}
 	api := func(method, path string, h echo.HandlerFunc) {
-		e.Add(method, "/api/v1"+path, h, s.authenticate, s.validate, s.idempotent)
+		e.Add(method, "/api/v1"+path, h, cleanInput, s.authenticate, s.validate, s.idempotent)
 	}
 
 	// Public: no account.
@@ -26,9 +28,9 @@ func (s *Server) routes() {
 	public("GET", "/:org/decisions", s.publicList("decisions"))
 	public("GET", "/:org/items/:id", s.publicGetItem)
 	public("GET", "/:org/items/:id/documents/:doc", s.publicDownloadDocument)
-	e.Add("POST", "/api/v1/public/:org/items/:id/comments", s.publicComment, s.validate, s.idempotent)
+	e.Add("POST", "/api/v1/public/:org/items/:id/comments", s.publicComment, cleanInput, s.validate, s.idempotent)
 
-	e.POST("/api/v1/auth/login", s.loginHandler, s.validate)
+	e.POST("/api/v1/auth/login", s.loginHandler, cleanInput, s.validate)
 
 	api("POST", "/auth/logout", s.logoutHandler)
 	api("GET", "/me", s.getMe)

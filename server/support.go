@@ -8,9 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/procedure"
@@ -36,8 +38,12 @@ func decodeJSON(c echo.Context, v any) error {
 	if ct == "" && r.ContentLength == 0 {
 		return engine.Errorz(engine.CodeMalformed, "请求体不能为空", "a JSON request body is required")
 	}
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		return engine.Errorz(engine.CodeUnsupportedMedia, "请求体应为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return engine.Errorz(engine.CodeUnsupportedMedia, "请求体应为 UTF-8 编码的 JSON", "the JSON body must be UTF-8 (charset="+cs+" is not accepted)")
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -54,6 +60,9 @@ func decodeJSON(c echo.Context, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return engine.Errorz(engine.CodeMalformed, "请求体不能为空", "a JSON request body is required")
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
@@ -64,6 +73,57 @@ func decodeJSON(c echo.Context, v any) error {
 		return engine.Errorz(engine.CodeMalformed, "请求体只能包含一个 JSON 值", "the body must hold exactly one JSON value")
 	}
 	return nil
+}
+
+// checkJSONText refuses a JSON body that is not UTF-8 (Go's decoder would
+// quietly turn the bad bytes into U+FFFD) or whose strings hold NUL or
+// other control characters (engine.CheckText), naming the field, before
+// anything reaches a use case or a database.
+func checkJSONText(body []byte) error {
+	if !utf8.Valid(body) {
+		return engine.Errorz(engine.CodeMalformed, "请求体不是有效的 UTF-8 文本", "the body is not valid UTF-8")
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil // the typed decode reports the syntax error
+	}
+	return engine.CheckStrings("", v)
+}
+
+// cleanInput refuses path and query parameters that are not clean text
+// (invalid UTF-8, NUL, control characters), naming the parameter, before
+// the handler runs.
+func cleanInput(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for i, name := range c.ParamNames() {
+			if i < len(c.ParamValues()) {
+				if err := engine.CheckText(name, c.ParamValues()[i]); err != nil {
+					return malformedParam(err)
+				}
+			}
+		}
+		q, err := url.ParseQuery(c.Request().URL.RawQuery)
+		if err != nil {
+			return engine.Errorz(engine.CodeMalformed, "查询参数格式错误", "the query string is malformed")
+		}
+		for name, vs := range q {
+			if err := engine.CheckText("query", name); err != nil {
+				return malformedParam(err)
+			}
+			for _, v := range vs {
+				if err := engine.CheckText(name, v); err != nil {
+					return malformedParam(err)
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func malformedParam(err error) error {
+	e := *err.(*engine.Error)
+	e.Code = engine.CodeMalformed
+	return &e
 }
 
 func jsonError(err error) error {
@@ -88,7 +148,7 @@ func jsonError(err error) error {
 // pathID parses a positive integer path parameter; anything else is a
 // 404, as for an id that does not exist.
 func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	id, err := parseID(c.Param(name))
 	if err != nil || id <= 0 {
 		return 0, engine.Errorz(engine.CodeNotFound, "资源不存在", "not found")
 	}
@@ -134,4 +194,18 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (m *metrics) handler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
+
+// parseID parses an id strictly: decimal digits only, no sign, no space,
+// at most 18 digits.
+func parseID(s string) (int64, error) {
+	if s == "" || len(s) > 18 {
+		return 0, strconv.ErrSyntax
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, strconv.ErrSyntax
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
 }
