@@ -56,6 +56,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(principalKey, &principal{User: u, Actor: u.Actor(), Via: "token"})
+			c.Response().Header().Set("Cache-Control", "no-store")
 			return next(c)
 		}
 		ck, err := r.Cookie(SessionCookie)
@@ -75,6 +76,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Set(principalKey, &principal{User: u, Actor: u.Actor(), Via: "session", Session: sess})
+		// What a signed-in caller sees is never kept by a cache.
+		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
 }

@@ -102,7 +102,7 @@ func TestAPI_YearEnd_ProvisionalDueDatesThenTheNoticeLoadedMovesThem(t *testing.
 		if cov["region"] != "cn" || cov["covered_until"] != "2026-12-31" || cov["days_left"] != float64(7) || cov["warn"] != true {
 			t.Fatalf("readyz calendars %v", cov)
 		}
-		if m := e.do(t, req{Method: "GET", Path: "/metrics"}); !strings.Contains(string(m.Body), `juece_calendar_coverage_days{region="cn"} 7`) {
+		if m := e.do(t, req{Method: "GET", Path: "/metrics", Header: map[string]string{"Authorization": "Bearer " + metricsToken}}); !strings.Contains(string(m.Body), `juece_calendar_coverage_days{region="cn"} 7`) {
 			t.Fatal("metrics lack the coverage gauge")
 		}
 

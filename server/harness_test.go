@@ -80,6 +80,9 @@ var (
 	pwHash   []byte
 )
 
+// metricsToken opens /metrics in the tests.
+const metricsToken = "metrics-secret-for-tests"
+
 // Password is the password of every seeded account.
 const Password = "correct-horse-battery"
 
@@ -116,7 +119,7 @@ func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *en
 	if err := e.cals.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{Engine: eng, Backend: db, Calendars: e.cals, Procedure: procedure.New(procedure.Config{Engine: eng, Store: db}), LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger()}
+	cfg := server.Config{Engine: eng, Backend: db, Calendars: e.cals, Procedure: procedure.New(procedure.Config{Engine: eng, Store: db}), LoginRate: 1000, PublicRate: 1000, DocumentLimit: 1 << 20, Logger: discardLogger(), MetricsToken: metricsToken}
 	for _, f := range configure {
 		f(&cfg)
 	}

@@ -26,8 +26,14 @@ func TestServer_HealthReadinessMetricsAndSecurityHeaders(t *testing.T) {
 	if r.Header.Get("X-Request-Id") == "" {
 		t.Error("no request id")
 	}
-	m := e.do(t, req{Method: "GET", Path: "/metrics"})
+	// Metrics are not public: without the token, 401.
+	wantProblem(t, e.do(t, req{Method: "GET", Path: "/metrics"}), http.StatusUnauthorized, "unauthenticated")
+	wantProblem(t, e.do(t, req{Method: "GET", Path: "/metrics", Header: map[string]string{"Authorization": "Bearer wrong"}}), http.StatusUnauthorized, "unauthenticated")
+	m := e.do(t, req{Method: "GET", Path: "/metrics", Header: map[string]string{"Authorization": "Bearer " + metricsToken}})
 	want(t, m, http.StatusOK)
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("an authenticated response may be cached: Cache-Control %q", r.Header.Get("Cache-Control"))
+	}
 	if !strings.Contains(string(m.Body), `juece_http_requests_total{method="GET",route="/api/v1/me",status="200"} 1`) {
 		t.Errorf("metrics lack the request counter:\n%.2000s", m.Body)
 	}

@@ -9,6 +9,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/juece/juece/engine"
@@ -55,6 +57,11 @@ type Config struct {
 	LoginRate, PublicRate int
 	// Registry receives the server's metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, lets GET /metrics answer requests bearing
+	// it (Authorization: Bearer …); unset, /metrics on the API's address
+	// is refused, and the metrics are served only by MetricsHandler (a
+	// separate, internal listener).
+	MetricsToken string
 }
 
 // Server is the configured HTTP server; it is an http.Handler.
@@ -141,9 +148,27 @@ func New(cfg Config) (*Server, error) {
 	})
 	e.GET("/readyz", s.readyz)
 	cfg.Registry.MustRegister(&calendarCollector{cals: cfg.Calendars})
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler(cfg.Registry)))
+	e.GET("/metrics", s.guardMetrics(echo.WrapHandler(s.metrics.handler(cfg.Registry))))
 	s.routes()
 	return s, nil
+}
+
+// MetricsHandler serves the Prometheus metrics without a token, for a
+// listener on an internal address (juece serve --metrics-addr).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler(s.cfg.Registry) }
+
+// guardMetrics lets /metrics answer only a caller bearing MetricsToken:
+// the figures (routes, volumes, calendar coverage) are not for the public.
+func (s *Server) guardMetrics(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		want := s.cfg.MetricsToken
+		scheme, got, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		if want == "" || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="juece-metrics"`)
+			return engine.Errorz(engine.CodeUnauthenticated, "指标需要令牌（或在内部地址上提供）", "metrics need the metrics token (or are served on the internal address)")
+		}
+		return h(c)
+	}
 }
 
 func (s *Server) readyz(c echo.Context) error {

@@ -37,6 +37,17 @@ func seedDemoOn(ctx context.Context, a *app, today engine.Date) ([]demoLogin, er
 	} else if engine.ErrorCode(err) != engine.CodeNotFound {
 		return nil, err
 	}
+	// Nineteen accounts with a published password, an administrator among
+	// them, never go into a database that serves a real government.
+	orgs, err := a.db.ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		if o.ID != 0 {
+			return nil, fmt.Errorf("the database already holds organisation %q (%s): --demo adds its demo accounts only to an empty database (演示数据只能填入空数据库)", o.Code, o.Name)
+		}
+	}
 	org, err := a.db.CreateOrganisation(ctx, "demo", "示范区人民政府", "cn")
 	if err != nil {
 		return nil, err

@@ -309,6 +309,28 @@ func TestOrgSet_MeetingQuorumIsConfigurablePerOrganisation(t *testing.T) {
 	}
 }
 
+// Issue "hardening": --demo puts its accounts with a published password
+// (an administrator among them) only into an empty database; one that
+// holds a real government is refused, unchanged.
+func TestServe_DemoRefusesADatabaseWithAnotherGovernment(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "real.db")
+	if _, errs, code := run(t, context.Background(), "org", "add", "--db", dsn, "gaochang", "高昌区人民政府"); code != 0 {
+		t.Fatalf("org add: %d %s", code, errs)
+	}
+	_, errs, code := run(t, context.Background(), "serve", "--demo", "--db", dsn, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errs, "gaochang") {
+		t.Fatalf("serve --demo on a real database: exit %d, %q", code, errs)
+	}
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.GetOrganisationByCode(context.Background(), "demo"); engine.ErrorCode(err) != engine.CodeNotFound {
+		t.Fatalf("the demo government was added: %v", err)
+	}
+}
+
 // The README's run command: serve --demo on a fresh SQLite file answers
 // /readyz with 200, and stops cleanly when its context ends.
 // serving is a `juece serve` running in-process on a free port.
