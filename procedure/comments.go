@@ -51,6 +51,15 @@ type Comments struct {
 	Groups     []CommentGroup `json:"groups"`
 }
 
+// The fields of a workflow's disposition event (Art. 18): the group's key
+// (engine.GroupKey), the disposition and its reason. The record keeps one
+// disposition per group under its key.
+const (
+	DispositionGroupField  = "group"
+	DispositionField       = "disposition"
+	DispositionReasonField = "reason"
+)
+
 // maxVariants is how many distinct wordings of a group are shown.
 const maxVariants = 5
 
@@ -145,8 +154,8 @@ func (s *Service) commentGroups(ctx context.Context, it *engine.Item) (*Comments
 		g := byKey[k]
 		if e, _ := disp[k].(map[string]any); e != nil {
 			dv := &DispositionView{}
-			dv.Disposition, _ = e["disposition"].(string)
-			dv.Reason, _ = e["reason"].(string)
+			dv.Disposition, _ = e[DispositionField].(string)
+			dv.Reason, _ = e[DispositionReasonField].(string)
 			dv.By, _ = e["by"].(string)
 			dv.On, _ = e["on"].(string)
 			g.Disposition = dv
@@ -354,4 +363,55 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// Hearing is the part of an item's record kept while opinions are taken,
+// besides the opinions themselves (Arts. 16–17: the hearing's notice and
+// participants, the materials sent to each and when, the transcript), with
+// the events that write it, in the workflow's order. They are the events
+// that can happen only while comments are taken and record outside the
+// opinions' own stage.
+type Hearing struct {
+	// Label is the first such stage's label (听证会).
+	Label  engine.Text
+	Stages []RecordStage
+	Events []string
+}
+
+// HearingOf returns the hearing part of it; names resolves actor
+// references (see ActorNames).
+func (s *Service) HearingOf(it *engine.Item, names map[string]string) Hearing {
+	var h Hearing
+	d := s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion)
+	spec := commentsSpec(d)
+	if spec == nil {
+		return h
+	}
+	ce := d.Event(spec.Event)
+	if ce == nil {
+		ce = d.Event(spec.ImportEvent)
+	}
+	if ce == nil {
+		return h
+	}
+	var stages []string
+	for _, ev := range d.Events {
+		st := ev.Record.Stage
+		if st == "" || st == ce.Record.Stage || len(ev.From) == 0 || slices.ContainsFunc(ev.From, func(f string) bool { return !slices.Contains(ce.From, f) }) {
+			continue
+		}
+		h.Events = append(h.Events, ev.Name)
+		if !slices.Contains(stages, st) {
+			stages = append(stages, st)
+		}
+	}
+	if len(stages) > 0 {
+		h.Label = d.StageLabel(stages[0])
+	}
+	for _, rs := range s.RecordView(it, names) {
+		if slices.Contains(stages, rs.Stage) {
+			h.Stages = append(h.Stages, rs)
+		}
+	}
+	return h
 }

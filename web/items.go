@@ -387,10 +387,14 @@ func (w *Web) fireEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	back := backPage(form.Get("back"), id)
 	refuse := func(err error) error {
 		var ee *engine.Error
 		if !errors.As(err, &ee) || procedure.StatusOf(ee.Code) >= 500 {
 			return err
+		}
+		if back != "" {
+			return backPages[back](w, c, id, procedure.StatusOf(ee.Code), &failedForm{Event: event, Values: form, Err: ee})
 		}
 		return w.showItem(c, id, procedure.StatusOf(ee.Code), &failedForm{Event: event, Values: form, Err: ee})
 	}
@@ -421,7 +425,26 @@ func (w *Web) fireEvent(c echo.Context) error {
 		return refuse(err)
 	}
 	w.setFlash(c, translate(langOf(c), "item.done", pickText(langOf(c), act.Label)))
+	if back != "" {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/items/%d/%s", id, back))
+	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/items/%d", id))
+}
+
+// backPages are the pages of an item, besides the item page, that embed
+// action forms with a hidden "back" field naming them (/items/{id}/{page}):
+// a refused form is shown again there, and a done one returns there.
+var backPages = map[string]func(w *Web, c echo.Context, id int64, status int, failed *failedForm) error{}
+
+// backPage returns the page a form's "back" field names when it is a
+// registered page of item id, "" for anything else (so that a form never
+// sends anyone off the item).
+func backPage(back string, id int64) string {
+	name, ok := strings.CutPrefix(back, fmt.Sprintf("/items/%d/", id))
+	if _, known := backPages[name]; !ok || !known {
+		return ""
+	}
+	return name
 }
 
 // formValues returns the submitted fields of a urlencoded or multipart
