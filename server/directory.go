@@ -2,20 +2,22 @@ package server
 
 import (
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/juece/juece/engine"
 	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Directory resources: the caller's organisation, departments, users and
-// roles, law firms and retained counsel, API tokens. Administrators
-// (admin) change the directory; everyone signed in may read it, except
-// users' details which admins and the auditor read.
+// roles, law firms and retained counsel (the use cases of
+// procedure.Directory, which also decides who may read and change what),
+// and API tokens.
+
+// dir is the directory use cases over the server's backend (a few words
+// of memory; made per request so that the server holds no second copy of
+// its configuration).
+func (s *Server) dir() *procedure.Directory { return procedure.NewDirectory(s.db, s.eng.Now, s.log) }
 
 type meView struct {
 	User         userView            `json:"user"`
@@ -26,7 +28,7 @@ type meView struct {
 
 func (s *Server) getMe(c echo.Context) error {
 	p := principalOf(c)
-	org, err := s.db.GetOrganisation(c.Request().Context(), p.User.OrgID)
+	org, err := s.dir().Organisation(c.Request().Context(), p.Actor)
 	if err != nil {
 		return err
 	}
@@ -38,8 +40,7 @@ func (s *Server) getMe(c echo.Context) error {
 }
 
 func (s *Server) getOrganisation(c echo.Context) error {
-	p := principalOf(c)
-	org, err := s.db.GetOrganisation(c.Request().Context(), p.User.OrgID)
+	org, err := s.dir().Organisation(c.Request().Context(), principalOf(c).Actor)
 	if err != nil {
 		return err
 	}
@@ -47,12 +48,9 @@ func (s *Server) getOrganisation(c echo.Context) error {
 }
 
 func (s *Server) listDepartments(c echo.Context) error {
-	ds, err := s.db.ListDepartments(c.Request().Context(), principalOf(c).User.OrgID)
+	ds, err := s.dir().Departments(c.Request().Context(), principalOf(c).Actor)
 	if err != nil {
 		return err
-	}
-	if ds == nil {
-		ds = []engine.Department{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"departments": ds})
 }
@@ -61,45 +59,31 @@ type nameRequest struct {
 	Name string `json:"name"`
 }
 
-func checkName(name string, max int) error {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > max {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "name", MessageZh: "名称不能为空且不超过规定长度", Message: "name is required and must not be too long"}
-	}
-	return nil
-}
-
-// createNamed is the shape of the admin-only "create a named thing"
-// routes: decode {"name"}, check it, create, answer 201 with view(id, name).
-func (s *Server) createNamed(c echo.Context, max int, create func(org int64, name string) (int64, error), view func(id, org int64, name string) any) error {
-	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin); err != nil {
+// decodeAdmin checks that the caller administers the directory before
+// reading the body (so that others learn nothing from how it is checked)
+// and decodes it into v.
+func (s *Server) decodeAdmin(c echo.Context, v any) error {
+	if err := procedure.MayAdminister(principalOf(c).Actor); err != nil {
 		return err
 	}
-	var req nameRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	if err := checkName(req.Name, max); err != nil {
-		return err
-	}
-	name := strings.TrimSpace(req.Name)
-	id, err := create(p.User.OrgID, name)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, view(id, p.User.OrgID, name))
+	return decodeJSON(c, v)
 }
 
 func (s *Server) createDepartment(c echo.Context) error {
-	return s.createNamed(c, 100, func(org int64, name string) (int64, error) {
-		return s.db.CreateDepartment(c.Request().Context(), org, name)
-	}, func(id, org int64, name string) any { return engine.Department{ID: id, OrgID: org, Name: name} })
+	var req nameRequest
+	if err := s.decodeAdmin(c, &req); err != nil {
+		return err
+	}
+	d, err := s.dir().CreateDepartment(c.Request().Context(), principalOf(c).Actor, req.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, d)
 }
 
 func (s *Server) listUsers(c echo.Context) error {
 	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin, engine.RoleAuditor); err != nil {
+	if err := procedure.MayReadAccounts(p.Actor); err != nil {
 		return err
 	}
 	after, err := queryInt(c, "cursor")
@@ -111,24 +95,21 @@ func (s *Server) listUsers(c echo.Context) error {
 		return err
 	}
 	if limit > 200 {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "limit", MessageZh: "limit 应在 1 到 200 之间", Message: "limit must be between 1 and 200"}
+		limit = 201 // refused by the use case; kept small so that it fits an int
 	}
-	if limit == 0 {
-		limit = 50
-	}
-	us, err := s.db.ListUsers(c.Request().Context(), p.User.OrgID, after, int(limit))
+	page, err := s.dir().Users(c.Request().Context(), p.Actor, procedure.UserQuery{After: after, Limit: int(limit)})
 	if err != nil {
 		return err
 	}
 	out := struct {
 		Users      []userView `json:"users"`
 		NextCursor *string    `json:"next_cursor"`
-	}{Users: make([]userView, len(us))}
-	for i, u := range us {
+	}{Users: make([]userView, len(page.Users))}
+	for i, u := range page.Users {
 		out.Users[i] = viewUser(u)
 	}
-	if len(us) == int(limit) {
-		next := itoa(us[len(us)-1].ID)
+	if page.Next != 0 {
+		next := itoa(page.Next)
 		out.NextCursor = &next
 	}
 	return c.JSON(http.StatusOK, out)
@@ -143,49 +124,16 @@ type createUserRequest struct {
 }
 
 // MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
-
-func checkPassword(pw string) error {
-	// bcrypt reads at most 72 bytes: longer passwords are refused rather
-	// than silently cut.
-	if utf8.RuneCountInString(pw) < MinPasswordLength || len(pw) > 72 {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "password", MessageZh: "密码至少 10 个字符，且不超过 72 字节",
-			Message: "passwords are at least 10 characters and at most 72 bytes"}
-	}
-	return nil
-}
+const MinPasswordLength = procedure.MinPasswordLength
 
 func (s *Server) createUser(c echo.Context) error {
-	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin); err != nil {
-		return err
-	}
 	var req createUserRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := s.decodeAdmin(c, &req); err != nil {
 		return err
 	}
-	if req.Username = strings.TrimSpace(req.Username); req.Username == "" || utf8.RuneCountInString(req.Username) > 64 {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "username", MessageZh: "用户名不能为空且不超过64个字符", Message: "username is required (at most 64 characters)"}
-	}
-	if err := checkPassword(req.Password); err != nil {
-		return err
-	}
-	for _, r := range req.Roles {
-		if r == engine.RolePublic {
-			return &engine.Error{Code: engine.CodeInvalid, Field: "roles", MessageZh: "社会公众不是账号角色", Message: "public is not an account role"}
-		}
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(req.Password), bcrypt.DefaultCost)
+	u, err := s.dir().CreateUser(c.Request().Context(), principalOf(c).Actor, procedure.NewUser{Username: req.Username, DisplayName: req.DisplayName,
+		Password: req.Password, DepartmentID: req.DepartmentID, Roles: req.Roles}, c.RealIP())
 	if err != nil {
-		return err
-	}
-	name := strings.TrimSpace(req.DisplayName)
-	if name == "" {
-		name = req.Username
-	}
-	u := &engine.User{OrgID: p.User.OrgID, Username: req.Username, DisplayName: name, PasswordHash: string(hash),
-		DepartmentID: req.DepartmentID, Roles: req.Roles}
-	if _, err := s.db.CreateUser(c.Request().Context(), u); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, viewUser(u))
@@ -201,7 +149,7 @@ type updateUserRequest struct {
 
 func (s *Server) updateUser(c echo.Context) error {
 	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin); err != nil {
+	if err := procedure.MayAdminister(p.Actor); err != nil {
 		return err
 	}
 	id, err := pathID(c, "id")
@@ -212,22 +160,8 @@ func (s *Server) updateUser(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	up := engine.UserUpdate{DisplayName: req.DisplayName, DepartmentID: req.DepartmentID, Roles: req.Roles, Active: req.Active}
-	if req.Password != nil {
-		if err := checkPassword(*req.Password); err != nil {
-			return err
-		}
-		h, err := bcrypt.GenerateFromPassword([]byte(*req.Password), bcrypt.DefaultCost)
-		if err != nil {
-			return err
-		}
-		hs := string(h)
-		up.PasswordHash = &hs
-	}
-	if id == p.User.ID && req.Active != nil && !*req.Active {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "active", MessageZh: "不能停用自己的账号", Message: "you cannot deactivate your own account"}
-	}
-	u, err := s.db.UpdateUser(c.Request().Context(), p.User.OrgID, id, up)
+	u, err := s.dir().UpdateUser(c.Request().Context(), p.Actor, id, procedure.UserChange{DisplayName: req.DisplayName, DepartmentID: req.DepartmentID,
+		Roles: req.Roles, Active: req.Active, Password: req.Password}, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -235,29 +169,29 @@ func (s *Server) updateUser(c echo.Context) error {
 }
 
 func (s *Server) listLawFirms(c echo.Context) error {
-	fs, err := s.db.ListLawFirms(c.Request().Context(), principalOf(c).User.OrgID)
+	fs, err := s.dir().LawFirms(c.Request().Context(), principalOf(c).Actor)
 	if err != nil {
 		return err
-	}
-	if fs == nil {
-		fs = []engine.LawFirm{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"law_firms": fs})
 }
 
 func (s *Server) createLawFirm(c echo.Context) error {
-	return s.createNamed(c, 200, func(org int64, name string) (int64, error) {
-		return s.db.CreateLawFirm(c.Request().Context(), org, name)
-	}, func(id, org int64, name string) any { return engine.LawFirm{ID: id, OrgID: org, Name: name} })
-}
-
-func (s *Server) listCounsel(c echo.Context) error {
-	cs, err := s.db.ListCounsel(c.Request().Context(), principalOf(c).User.OrgID)
+	var req nameRequest
+	if err := s.decodeAdmin(c, &req); err != nil {
+		return err
+	}
+	f, err := s.dir().CreateLawFirm(c.Request().Context(), principalOf(c).Actor, req.Name)
 	if err != nil {
 		return err
 	}
-	if cs == nil {
-		cs = []engine.Counsel{}
+	return c.JSON(http.StatusCreated, f)
+}
+
+func (s *Server) listCounsel(c echo.Context) error {
+	cs, err := s.dir().Counsel(c.Request().Context(), principalOf(c).Actor)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"counsel": cs})
 }
@@ -271,32 +205,15 @@ type createCounselRequest struct {
 }
 
 func (s *Server) createCounsel(c echo.Context) error {
-	p := principalOf(c)
-	if err := requireRole(p, engine.RoleAdmin); err != nil {
-		return err
-	}
 	var req createCounselRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := s.decodeAdmin(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	u, err := s.db.GetUser(ctx, p.User.OrgID, req.UserID)
-	if err != nil {
-		if engine.ErrorCode(err) == engine.CodeNotFound {
-			return &engine.Error{Code: engine.CodeInvalid, Field: "user_id", MessageZh: "用户不存在", Message: "no such user"}
-		}
-		return err
-	}
-	if !u.Actor().Has(engine.RoleCounsel) {
-		return &engine.Error{Code: engine.CodeInvalid, Field: "user_id", MessageZh: "该用户不具有法律顾问角色", Message: "the user does not hold the counsel role"}
-	}
-	cn := engine.Counsel{OrgID: p.User.OrgID, UserID: req.UserID, LawFirmID: req.LawFirmID, LicenceNo: strings.TrimSpace(req.LicenceNo),
-		ContractFrom: req.ContractFrom, ContractTo: req.ContractTo}
-	id, err := s.db.CreateCounsel(ctx, cn)
+	cn, err := s.dir().CreateCounsel(c.Request().Context(), principalOf(c).Actor, procedure.NewCounsel{UserID: req.UserID, LawFirmID: req.LawFirmID,
+		LicenceNo: req.LicenceNo, ContractFrom: req.ContractFrom, ContractTo: req.ContractTo})
 	if err != nil {
 		return err
 	}
-	cn.ID = id
 	return c.JSON(http.StatusCreated, cn)
 }
 
@@ -317,7 +234,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := checkName(req.Name, 100); err != nil {
+	if err := procedure.CheckName(req.Name, 100); err != nil {
 		return err
 	}
 	if req.ExpiresInDays < 0 || req.ExpiresInDays > 3650 {

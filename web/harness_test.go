@@ -115,7 +115,8 @@ func newSite(t *testing.T) *site {
 	s.svc = procedure.New(procedure.Config{Engine: s.eng, Store: db, Logger: discard()})
 	// Sessions outlive the test clock's jumps of weeks between steps.
 	acc := procedure.NewAccounts(db, s.clock, 5*365*24*time.Hour, 1000)
-	w, err := web.New(web.Config{Procedure: s.svc, Accounts: acc, Calendars: pc, Logger: discard(), DocumentLimit: 2 << 20,
+	w, err := web.New(web.Config{Procedure: s.svc, Accounts: acc, Calendars: pc, Directory: procedure.NewDirectory(db, s.clock, discard()),
+		Logger: discard(), DocumentLimit: 2 << 20,
 		DemoLogins: []web.DemoLogin{{Organisation: "demo", Username: "fgw", Name: "张伟（发改委）", Password: Password, Roles: []engine.Role{engine.RoleOrganizer}}}})
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,9 @@ type Config struct {
 	// Calendars administers the holiday calendars (admin pages, the work
 	// queue's calendar tasks).
 	Calendars *procedure.Calendars
+	// Directory administers departments, accounts and roles, law firms
+	// and counsel (the administration pages).
+	Directory *procedure.Directory
 	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure (behind HTTPS).
 	SecureCookies bool
@@ -59,6 +62,7 @@ type Web struct {
 	svc   *procedure.Service
 	acc   *procedure.Accounts
 	cals  *procedure.Calendars
+	dir   *procedure.Directory
 	log   *slog.Logger
 	pages *pageSet
 }
@@ -86,7 +90,7 @@ func New(cfg Config) (*Web, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	w := &Web{Echo: e, cfg: cfg, svc: cfg.Procedure, acc: cfg.Accounts, cals: cfg.Calendars, log: cfg.Logger, pages: pages}
+	w := &Web{Echo: e, cfg: cfg, svc: cfg.Procedure, acc: cfg.Accounts, cals: cfg.Calendars, dir: cfg.Directory, log: cfg.Logger, pages: pages}
 	ext, err := ipExtractor(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err

@@ -68,6 +68,7 @@ func newServeCmd(opts *options) *cobra.Command {
 				logins = webDemoLogins()
 			}
 			pages, err := web.New(web.Config{Procedure: a.svc, Accounts: accounts, Calendars: a.calendars, Logger: log,
+				Directory:     procedure.NewDirectory(a.db, a.engine.Now, log),
 				SecureCookies: secure, TrustedProxies: proxies, DemoLogins: logins})
 			if err != nil {
 				return err

@@ -14,8 +14,9 @@ import (
 
 // The store is the server's backend and the procedure's.
 var (
-	_ server.Backend  = (*store.DB)(nil)
-	_ procedure.Store = (*store.DB)(nil)
+	_ server.Backend           = (*store.DB)(nil)
+	_ procedure.Store          = (*store.DB)(nil)
+	_ procedure.DirectoryStore = (*store.DB)(nil)
 )
 
 // app is everything a subcommand may need, wired from options.
