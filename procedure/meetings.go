@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -156,7 +157,73 @@ type AgendaView struct {
 	Next int64 `json:"next_speaker"`
 	// PackageView is the package with its labels, for people.
 	PackageView *engine.RenderedView `json:"-"`
-	workflow    *engine.Definition
+	// PackageParts is the package as people read it: each value with its
+	// field's label and, for choices, the choice's label.
+	PackageParts []PackagePart `json:"-"`
+	// Speakers are the members present in speaking order: those who
+	// have spoken in the order they spoke, then the others, the chief
+	// executive last (Art. 30¶1).
+	Speakers []Speaker `json:"-"`
+	// Tally counts the members' positions, the chief executive aside (as
+	// the majority does).
+	Tally Tally `json:"-"`
+	// DissentText is the dissent as the minutes and the item's record
+	// word it ("name：position（remarks）").
+	DissentText []string `json:"-"`
+	// StateView is the item's state with its label.
+	StateView StateView `json:"-"`
+	workflow  *engine.Definition
+}
+
+// Speaker is a member present at the meeting, in the speaking order of
+// one agenda item.
+type Speaker struct {
+	MemberUserID int64
+	// Chief marks the chief executive, who speaks last.
+	Chief bool
+	// Spoken says the member has stated a position; Position and
+	// Remarks are what was recorded.
+	Spoken            bool
+	Position, Remarks string
+	// Next marks the member expected to speak next.
+	Next bool
+}
+
+// Tally counts the positions on one agenda item of the members present,
+// the chief executive aside; Waiting are those who have not spoken yet.
+// Chief is the chief executive's position ("" until stated).
+type Tally struct {
+	Agree, Disagree, Abstain, Waiting int
+	Chief                             string
+}
+
+// PackagePart is one part of a meeting package for people.
+type PackagePart struct {
+	Name    string
+	Label   engine.Text
+	Account string
+	Entries []RecordEntry
+}
+
+// MeetingCan says what actor may do in a meeting now: manage it (agenda,
+// attendance, positions, closing — the secretariat) and draft decisions
+// (the secretariat or the chief executive); nothing once it is closed.
+type MeetingCan struct {
+	Manage, Decide bool
+}
+
+// CanConvene reports whether actor may convene meetings (the
+// secretariat, as CreateMeeting checks).
+func CanConvene(actor engine.Actor) bool { return actor.Has(engine.RoleSecretariat) }
+
+// MeetingActions returns what actor may do in meeting d now. The use
+// cases check the same roles; this only tells the pages which forms to
+// offer.
+func MeetingActions(actor engine.Actor, d *MeetingDetail) MeetingCan {
+	if d == nil || d.State != "open" {
+		return MeetingCan{}
+	}
+	return MeetingCan{Manage: actor.Has(engine.RoleSecretariat), Decide: actor.Has(engine.RoleSecretariat) || actor.Has(engine.RoleChiefExecutive)}
 }
 
 // MeetingDetail is a meeting with its agenda.
@@ -170,6 +237,8 @@ type MeetingDetail struct {
 	AttendanceFixed bool `json:"attendance_fixed"`
 	// Names are the display names of the members.
 	Names map[int64]string `json:"-"`
+	// Absent are the members not attending, once attendance is recorded.
+	Absent []int64 `json:"-"`
 }
 
 // positionsOf returns the positions recorded on the item for its current
@@ -247,6 +316,15 @@ func (s *Service) meetingDetail(ctx context.Context, m *engine.Meeting, agenda [
 			}
 		}
 		av.Positions = positionsOf(it)
+		if m.State == "closed" {
+			// The record moves on after the meeting (discussed again,
+			// resubmitted to another meeting): a closed meeting's
+			// positions are those its audit trail holds.
+			if av.Positions, err = s.positionsAt(ctx, it, m.ID, meetingSpec(av.workflow)); err != nil {
+				return nil, nil, err
+			}
+		}
+		av.StateView = s.ViewItem(it).State
 		av.Majority = Majority(av.Positions, m.ChiefExecutiveUserID)
 		if a.Decision != "" {
 			av.Dissent = Dissenters(av.Positions, m.ChiefExecutiveUserID, a.Decision)
@@ -263,10 +341,178 @@ func (s *Service) meetingDetail(ctx context.Context, m *engine.Meeting, agenda [
 			d.AttendanceFixed = true
 		}
 		av.Next = nextSpeaker(m, spoken)
+		av.Speakers, av.Tally = speakers(m, av.Positions, av.Next)
+		av.DissentText = []string{}
+		for _, p := range av.Dissent {
+			av.DissentText = append(av.DissentText, dissentText(d.Names, p))
+		}
+		if av.PackageView != nil {
+			av.PackageParts = readablePackage(av.workflow, av.PackageView)
+		}
 		d.Agenda = append(d.Agenda, av)
+	}
+	if len(m.PresentUserIDs) > 0 {
+		for _, id := range m.MemberUserIDs {
+			if !slices.Contains(m.PresentUserIDs, id) {
+				d.Absent = append(d.Absent, id)
+			}
+		}
 	}
 	d.Quorum = hasQuorum(m, s.quorumOf(ctx, m.OrgID))
 	return d, items, nil
+}
+
+// speakers lists the members present in speaking order with what each
+// said, and counts the positions (the chief executive aside).
+func speakers(m *engine.Meeting, ps []PositionOf, next int64) ([]Speaker, Tally) {
+	out := []Speaker{}
+	var t Tally
+	spoken := map[int64]bool{}
+	for _, p := range ps {
+		spoken[p.MemberUserID] = true
+		out = append(out, Speaker{MemberUserID: p.MemberUserID, Chief: p.MemberUserID == m.ChiefExecutiveUserID, Spoken: true, Position: p.Position, Remarks: p.Remarks})
+		if p.MemberUserID == m.ChiefExecutiveUserID {
+			t.Chief = p.Position
+			continue
+		}
+		switch p.Position {
+		case "agree":
+			t.Agree++
+		case "disagree":
+			t.Disagree++
+		case "abstain":
+			t.Abstain++
+		}
+	}
+	for _, id := range m.PresentUserIDs {
+		if id != m.ChiefExecutiveUserID && !spoken[id] {
+			out = append(out, Speaker{MemberUserID: id, Next: id == next})
+			t.Waiting++
+		}
+	}
+	if slices.Contains(m.PresentUserIDs, m.ChiefExecutiveUserID) && !spoken[m.ChiefExecutiveUserID] {
+		out = append(out, Speaker{MemberUserID: m.ChiefExecutiveUserID, Chief: true, Next: m.ChiefExecutiveUserID == next})
+	}
+	return out, t
+}
+
+// recordPath matches a view value that is one field of the record
+// ("record.legality.outcome"), whose declaration gives the labels.
+var recordPath = regexp.MustCompile(`^record\.([a-z0-9_]+)\??\.([a-z0-9_]+)$`)
+
+// readablePackage labels the values of a rendered package: a value read
+// straight from a field of the record is shown as that field is (choices
+// by their labels, documents by their digest); any other value as text.
+func readablePackage(d *engine.Definition, v *engine.RenderedView) []PackagePart {
+	out := []PackagePart{}
+	var ix *recordFields
+	var exprs map[string]string
+	if d != nil {
+		ix = indexRecord(d)
+		exprs = map[string]string{}
+		if vd := d.View(v.Name); vd != nil {
+			for _, p := range vd.Parts {
+				for _, f := range p.Fields {
+					exprs[p.Name+"."+f.Name] = strings.TrimSpace(f.Value)
+				}
+			}
+		}
+	}
+	for _, p := range v.Parts {
+		pp := PackagePart{Name: p.Name, Label: p.Label, Account: p.Account, Entries: []RecordEntry{}}
+		for _, f := range p.Fields {
+			e := RecordEntry{Key: f.Name, Label: f.Label, Text: readableValue(f.Value)}
+			if sm := recordPath.FindStringSubmatch(exprs[p.Name+"."+f.Name]); sm != nil && ix != nil {
+				if fd := ix.fields[sm[1]][sm[2]]; fd != nil {
+					e = fieldEntry(fd, f.Value, nil)
+					e.Key, e.Label = f.Name, f.Label
+				}
+			}
+			if str, ok := f.Value.(string); ok && e.Digest == "" && isDigest(str) {
+				e.Digest = str
+			}
+			pp.Entries = append(pp.Entries, e)
+		}
+		out = append(out, pp)
+	}
+	return out
+}
+
+func isDigest(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// readableValue writes a computed value as text.
+func readableValue(v any) engine.Text {
+	switch x := v.(type) {
+	case bool:
+		return yesNo[x]
+	case float64:
+		return plain(strconv.FormatFloat(x, 'f', -1, 64))
+	case []any:
+		var zh, en []string
+		for _, e := range x {
+			t := readableValue(e)
+			zh, en = append(zh, t.Zh), append(en, t.En)
+		}
+		return engine.Text{Zh: strings.Join(zh, "；"), En: strings.Join(en, "; ")}
+	case map[string]any:
+		ks := make([]string, 0, len(x))
+		for k := range x {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		var zh, en []string
+		for _, k := range ks {
+			t := readableValue(x[k])
+			zh, en = append(zh, k+"："+t.Zh), append(en, k+": "+t.En)
+		}
+		return engine.Text{Zh: strings.Join(zh, "；"), En: strings.Join(en, "; ")}
+	}
+	return plain(fmt.Sprint(v))
+}
+
+// positionsAt returns the positions stated on it at meeting id, in
+// speaking order, from its audit trail: the position events after the
+// item went on that meeting's agenda and before its decision there.
+func (s *Service) positionsAt(ctx context.Context, it *engine.Item, id int64, ms *engine.MeetingSpec) ([]PositionOf, error) {
+	out := []PositionOf{}
+	if ms == nil {
+		return out, nil
+	}
+	evs, err := s.store.AuditEvents(ctx, it.OrgID, it.ID)
+	if err != nil {
+		return nil, err
+	}
+	decisions := map[string]bool{}
+	for _, ev := range ms.Decisions {
+		decisions[ev] = true
+	}
+	at := false
+	for _, ev := range evs {
+		var p map[string]any
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return nil, engine.Internal(err)
+		}
+		switch {
+		case ev.Event == ms.AgendaEvent:
+			if at = toInt(p["meeting_id"]) == id; at {
+				out = []PositionOf{}
+			}
+		case at && ev.Event == ms.PositionEvent:
+			pv := PositionOf{MemberUserID: toInt(p["member_user_id"]), Order: ev.Seq}
+			pv.Position, _ = p["position"].(string)
+			pv.Remarks, _ = p["remarks"].(string)
+			out = append(out, pv)
+		case at && decisions[ev.Event] && toInt(p["meeting_id"]) == id:
+			return out, nil
+		}
+	}
+	return out, nil
 }
 
 // nextSpeaker is the first member present who has not spoken, the chief
@@ -334,16 +580,41 @@ type Candidate struct {
 // whether each may go on the meeting's agenda now: the workflow's agenda
 // event is checked in full (the legality gate, Art. 25) without changing
 // anything, so the reasons shown are the refusals the agenda would give.
+// Items one step short of waiting (in legality review, postponed) are
+// listed too, never eligible, with what the step that would bring them
+// here refuses (or that it has not been taken), so that the secretariat
+// sees why an expected item is missing.
 func (s *Service) AgendaCandidates(ctx context.Context, actor engine.Actor, meetingID int64) ([]Candidate, error) {
 	m, agenda, err := s.openMeeting(ctx, actor, meetingID, engine.RoleSecretariat)
 	if err != nil {
 		return nil, err
 	}
+	// waiting: per workflow, the states the agenda event leaves from;
+	// approach: per workflow and state, the events that lead into them.
+	waiting := map[string][]string{}
+	approach := map[string]map[string][]*engine.EventDef{}
 	var states []string
 	for _, d := range s.eng.Workflows().All() {
-		if ms := meetingSpec(d); ms != nil {
-			if ev := d.Event(ms.AgendaEvent); ev != nil {
-				states = append(states, ev.From...)
+		ms := meetingSpec(d)
+		if ms == nil {
+			continue
+		}
+		ev := d.Event(ms.AgendaEvent)
+		if ev == nil {
+			continue
+		}
+		waiting[d.Key()] = ev.From
+		states = append(states, ev.From...)
+		approach[d.Key()] = map[string][]*engine.EventDef{}
+		for _, e := range d.Events {
+			if e.Via != "" || e.Stay || !slices.Contains(ev.From, e.To) {
+				continue
+			}
+			for _, f := range e.From {
+				if !slices.Contains(ev.From, f) {
+					approach[d.Key()][f] = append(approach[d.Key()][f], e)
+					states = append(states, f)
+				}
 			}
 		}
 	}
@@ -351,21 +622,69 @@ func (s *Service) AgendaCandidates(ctx context.Context, actor engine.Actor, meet
 	if len(states) == 0 {
 		return out, nil
 	}
-	items, err := s.store.ListItems(ctx, engine.ItemQuery{OrgID: actor.OrgID, States: states, Limit: 200})
+	slices.Sort(states)
+	items, err := s.store.ListItems(ctx, engine.ItemQuery{OrgID: actor.OrgID, States: slices.Compact(states), Limit: 200})
 	if err != nil {
 		return nil, err
 	}
+	var short []Candidate
 	for _, it := range items {
 		if slices.ContainsFunc(agenda, func(a engine.AgendaEntry) bool { return a.ItemID == it.ID }) {
 			continue
 		}
-		c := Candidate{Item: s.ViewItem(it), Eligible: true}
-		if _, _, err := s.prepareAgenda(ctx, actor, m, it); err != nil {
-			c.Eligible, c.Blocked = false, ViewBlock(asEngineError(err))
+		d := s.eng.Workflows().Get(it.WorkflowID, it.WorkflowVersion)
+		if d == nil {
+			continue
 		}
-		out = append(out, c)
+		c := Candidate{Item: s.ViewItem(it), Eligible: true}
+		switch {
+		case slices.Contains(waiting[d.Key()], it.State):
+			if _, _, err := s.prepareAgenda(ctx, actor, m, it); err != nil {
+				c.Eligible, c.Blocked = false, ViewBlock(asEngineError(err))
+			}
+			out = append(out, c)
+		case len(approach[d.Key()][it.State]) > 0:
+			c.Eligible, c.Blocked = false, s.notYetWaiting(ctx, actor, it, approach[d.Key()][it.State])
+			short = append(short, c)
+		}
 	}
-	return out, nil
+	return append(out, short...), nil
+}
+
+// notYetWaiting says why an item is not waiting for discussion: the
+// refusal of the step that would bring it there, or, when that step
+// would be allowed, that it has not been taken.
+func (s *Service) notYetWaiting(ctx context.Context, actor engine.Actor, it *engine.Item, steps []*engine.EventDef) *BlockView {
+	names := make([]string, len(steps))
+	namesEn := make([]string, len(steps))
+	for i, e := range steps {
+		names[i], namesEn[i] = "“"+e.Label.Zh+"”", "“"+e.Label.En+"”"
+	}
+	b := &BlockView{Code: string(engine.CodeConflict),
+		MessageZh: "事项尚未提请集体讨论（须先办理" + strings.Join(names, "或") + "）",
+		MessageEn: "the item has not been submitted for discussion yet (first " + strings.Join(namesEn, " or ") + ")"}
+	for _, e := range steps {
+		c := *it
+		c.Record = cloneRecord(it.Record)
+		_, err := s.eng.PrepareLoaded(ctx, &c, e.Name, actor, engine.Input{}, it.Version)
+		if err == nil {
+			continue
+		}
+		ee := asEngineError(err)
+		if ee.Code != engine.CodeGuardFailed {
+			continue
+		}
+		for _, f := range ViewBlock(ee).Failures {
+			b.Failures = append(b.Failures, f)
+		}
+		if b.Basis == "" {
+			b.Basis = ee.Basis
+		}
+	}
+	if len(b.Failures) > 0 {
+		b.Code = string(engine.CodeGuardFailed)
+	}
+	return b
 }
 
 func asEngineError(err error) *engine.Error {
