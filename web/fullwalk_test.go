@@ -135,11 +135,53 @@ func (s *site) username(a engine.Actor) string {
 	return ""
 }
 
-// The issue's acceptance: a decision item taken from proposal through
-// public participation, expert review, risk assessment and legality review
-// to the meeting using only the web pages, each step by the account the
-// law gives it to (Arts. 10–28).
-func TestJourney_ProposalToTheMeetingThroughThePagesAlone(t *testing.T) {
+// meet holds the scenario's meeting on the item through the meeting room:
+// the secretariat convenes it with the chief executive and the members,
+// puts the item on the agenda, records attendance and every position in
+// speaking order, the chief executive records the decision, and the
+// secretariat closes the meeting (Arts. 29–30).
+func (st *stepper) meet(t *testing.T, step scenario.Step, itemID string) {
+	t.Helper()
+	s, b, m := st.s, st.b, step.Meeting
+	s.on(step.On)
+	st.as(t, s.username(m.Secretariat))
+	acts := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(s.URL + "/meetings"),
+		chromedp.SetValue(chromedp.ID("m-kind"), m.Kind),
+		chromedp.SendKeys(chromedp.ID("m-number"), m.Number),
+		chromedp.SetValue(chromedp.ID("m-held_on"), m.HeldOn),
+		chromedp.SetValue(chromedp.ID("m-chief"), fmt.Sprint(m.ChiefExecutive.UserID)),
+	}
+	for _, a := range append([]engine.Actor{m.ChiefExecutive}, m.Members...) {
+		acts = append(acts, chromedp.Click(chromedp.ID(fmt.Sprintf("m-member-%d", a.UserID))))
+	}
+	b.Run(append(acts, submit(`#convene button[type="submit"]`))...)
+	room := browsertest.Get(b, chromedp.Location())
+	room = room[:strings.IndexAny(room+"#", "#?")]
+	b.Run(submit(fmt.Sprintf(`#add-%s button[type="submit"]`, itemID)), submit(`#attendance button[type="submit"]`))
+	pos := "pos-" + itemID
+	for _, p := range m.Positions {
+		b.Run(
+			chromedp.SetValue(chromedp.ID(pos+"-member"), fmt.Sprint(p.Member.UserID)),
+			chromedp.Click(chromedp.ID(pos+"-"+p.Position)),
+			chromedp.SendKeys(chromedp.ID(pos+"-remarks"), p.Remarks),
+			submit("#"+pos+` button[type="submit"]`),
+		)
+	}
+	st.as(t, s.username(m.ChiefExecutive))
+	b.Run(chromedp.Navigate(room), chromedp.Click(chromedp.ID("dec-"+itemID+"-"+m.Decision)), submit("#dec-"+itemID+` button[type="submit"]`))
+	wantText(t, b, "决定已记录")
+	st.as(t, s.username(m.Secretariat))
+	b.Run(chromedp.Navigate(room), submit(`a[href$="/close"]`), submit(`form[action$="/close"] button[type="submit"]`))
+	wantText(t, b, "会议已闭会", m.Number)
+}
+
+// The issue's acceptance: a decision item taken from proposal to archive
+// using only the web pages, each step by the account the law gives it to —
+// public participation, expert review, risk assessment, legality review,
+// the executive meeting, the Party committee report, publication,
+// execution, post-evaluation and archiving (Arts. 10–38).
+func TestJourney_ProposalToArchiveThroughThePagesAlone(t *testing.T) {
 	s := newSite(t)
 	b := browsertest.New(t)
 	st := &stepper{s: s, b: b}
@@ -156,14 +198,18 @@ func TestJourney_ProposalToTheMeetingThroughThePagesAlone(t *testing.T) {
 		submit(`form[action="/items"] button[type="submit"]`),
 	)
 	st.item = browsertest.Get(b, chromedp.Location())
+	itemID := st.item[strings.LastIndex(st.item, "/")+1:]
 	for _, step := range scenario.MajorDecision(s.cast()) {
 		if step.Event == scenario.MeetingStep {
-			break
+			b.Run(chromedp.Navigate(st.item))
+			wantText(t, b, "待集体讨论")
+			st.meet(t, step, itemID)
+			continue
 		}
 		st.play(t, step)
 	}
 	b.Run(chromedp.Navigate(st.item))
-	wantText(t, b, "待集体讨论")
+	wantText(t, b, "已归档")
 	b.Run(chromedp.Navigate(st.item + "?tab=audit"))
-	wantText(t, b, "哈希链校验通过")
+	wantText(t, b, "哈希链校验通过", "归档", "公布决策", "决定：同意")
 }
