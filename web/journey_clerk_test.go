@@ -22,7 +22,16 @@ func TestJourney_ClerkProposesDraftsAndOpensTheCommentPeriod(t *testing.T) {
 	s := newSite(t)
 	b := browsertest.New(t)
 
+	b.Run(chromedp.Navigate(s.URL+"/lang/zh?back=/login"), chromedp.Navigate(s.URL+"/login"))
+	wantText(t, b, "登录", "演示账号")
+	b.Axe(t) // the sign-in page
+	b.Run(chromedp.Navigate(s.URL + "/items/424242"))
+	b.Run(chromedp.Navigate(s.URL + "/nowhere"))
 	s.signIn(b, "fgw")
+	b.Run(chromedp.Navigate(s.URL + "/items/424242"))
+	wantText(t, b, "无法完成", "事项不存在")
+	b.Axe(t) // the error page
+	b.Run(chromedp.Navigate(s.URL + "/"))
 	wantText(t, b, "我的待办", "暂无待办事项")
 	b.Axe(t)
 
@@ -91,6 +100,10 @@ func TestJourney_ClerkProposesDraftsAndOpensTheCommentPeriod(t *testing.T) {
 	wantText(t, b, "未能办理", "第十五条")
 	if got := browsertest.Get(b, chromedp.Value(chromedp.ID("ev-open_comment_period-channels"))); got != "区政府网站" {
 		t.Errorf("the refused form lost what was typed: channels %q", got)
+	}
+	// The language switch on a refused form's page goes back to the item.
+	if href := browsertest.Get(b, chromedp.AttributeValue(chromedp.CSS(`.langs a[lang="en"]`), "href")).Value; !strings.Contains(href, "back=%2fitems%2f") {
+		t.Errorf("the language switch after a refusal leads to %q", href)
 	}
 	b.Axe(t)
 	open("2026-02-06")

@@ -93,6 +93,15 @@ func (w *Web) render(c echo.Context, status int, name string, p *page) error {
 		p.CSRF = p.Viewer.Session.CSRFToken
 	}
 	p.Path = c.Request().URL.RequestURI()
+	if c.Request().Method != http.MethodGet {
+		// A page shown in answer to a form (a refusal) has a POST-only
+		// address; the language switch goes back to the page the form
+		// was on.
+		p.Path = "/"
+		if ref, err := url.Parse(c.Request().Referer()); err == nil && ref.Host == c.Request().Host {
+			p.Path = ref.RequestURI()
+		}
+	}
 	if p.Flash == "" {
 		p.Flash = takeFlash(c)
 	}
