@@ -309,6 +309,34 @@ func TestOrgSet_MeetingQuorumIsConfigurablePerOrganisation(t *testing.T) {
 	}
 }
 
+// Issue "hardening": the metrics are served without a token only on the
+// internal address given by --metrics-addr.
+func TestServe_MetricsOnTheInternalAddress(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	maddr := l.Addr().String()
+	l.Close()
+	s := startServe(t, "--db", "sqlite:"+filepath.Join(t.TempDir(), "m.db"), "--metrics-addr", maddr)
+	defer s.stop(t)
+	var resp *http.Response
+	for range 50 {
+		if resp, err = http.Get("http://" + maddr + "/metrics"); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "go_goroutines") {
+		t.Fatalf("internal metrics: %d %.300s", resp.StatusCode, body)
+	}
+}
+
 // Issue "hardening": --demo puts its accounts with a published password
 // (an administrator among them) only into an empty database; one that
 // holds a real government is refused, unchanged.
@@ -402,6 +430,9 @@ func TestServe_DemoOnFreshSQLiteIsReadyAndShutsDownGracefully(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Request.URL.Path != "/login" || !strings.Contains(string(body), "演示账号") || !strings.Contains(string(body), "quzhang") {
 		t.Errorf("GET / ended at %s with %d:\n%.500s", resp.Request.URL, resp.StatusCode, body)
+	}
+	if resp, err := http.Get("http://" + s.addr + "/metrics"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without a token on the main address: %v %v", resp.StatusCode, err)
 	}
 	code, out := s.stop(t)
 	if code != 0 {

@@ -20,7 +20,7 @@ import (
 )
 
 func newServeCmd(opts *options) *cobra.Command {
-	var addr, trusted string
+	var addr, trusted, metricsAddr, metricsToken string
 	var loginRate, publicRate int
 	var demo, secure bool
 	cmd := &cobra.Command{
@@ -59,7 +59,7 @@ func newServeCmd(opts *options) *cobra.Command {
 			}()
 			accounts := procedure.NewAccounts(a.db, a.engine.Now, 12*time.Hour, loginRate)
 			api, err := server.New(server.Config{Engine: a.engine, Backend: a.db, Calendars: a.calendars, Procedure: a.svc, Accounts: accounts,
-				Logger: log, TrustedProxies: proxies, SecureCookies: secure, LoginRate: loginRate, PublicRate: publicRate})
+				Logger: log, TrustedProxies: proxies, SecureCookies: secure, LoginRate: loginRate, PublicRate: publicRate, MetricsToken: metricsToken})
 			if err != nil {
 				return err
 			}
@@ -75,9 +75,20 @@ func newServeCmd(opts *options) *cobra.Command {
 			}
 			srv := &http.Server{Addr: addr, Handler: rootHandler(api, pages), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 				WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
-			errc := make(chan error, 1)
+			errc := make(chan error, 2)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("juece listening", slog.String("addr", addr))
+			// The metrics on an internal address, without a token.
+			var msrv *http.Server
+			if metricsAddr != "" {
+				msrv = &http.Server{Addr: metricsAddr, Handler: api.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+				go func() {
+					if err := msrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+						errc <- err
+					}
+				}()
+				log.Info("metrics listening", slog.String("addr", metricsAddr))
+			}
 			select {
 			case err := <-errc:
 				return err
@@ -86,6 +97,9 @@ func newServeCmd(opts *options) *cobra.Command {
 			log.Info("shutting down: finishing in-flight requests")
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
+			if msrv != nil {
+				msrv.Shutdown(sctx)
+			}
 			if err := srv.Shutdown(sctx); err != nil {
 				return err
 			}
@@ -96,6 +110,8 @@ func newServeCmd(opts *options) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", envOr("JUECE_ADDR", "127.0.0.1:8080"), "listen address (env JUECE_ADDR)")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", envOr("JUECE_METRICS_ADDR", ""), "serve /metrics without a token on this internal address, e.g. 127.0.0.1:9090 (env JUECE_METRICS_ADDR)")
+	cmd.Flags().StringVar(&metricsToken, "metrics-token", envOr("JUECE_METRICS_TOKEN", ""), "let /metrics on the main address answer requests bearing this token (env JUECE_METRICS_TOKEN; prefer the variable: flags show in process lists)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "fill an empty database with a demo government and print the demo logins")
 	cmd.Flags().StringVar(&trusted, "trusted-proxies", envOr("JUECE_TRUSTED_PROXIES", ""), "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is trusted (env JUECE_TRUSTED_PROXIES)")
 	cmd.Flags().IntVar(&loginRate, "login-rate", 10, "login attempts per minute per client address and per account")
