@@ -144,3 +144,38 @@ func run20(t *testing.T, f func() *resp) []*resp {
 	wg.Wait()
 	return out
 }
+
+// Issue "hardening": a token created with an Idempotency-Key is shown
+// once; the idempotency store keeps the token's record without its
+// secret (a retry gets the token without it), and a completed key is
+// forgotten after store.IdempotencyRetention.
+func TestAPI_IdempotencyNeverKeepsASecretAndExpires(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		create := func() *resp {
+			return e.do(t, req{Method: "POST", Path: "/api/v1/tokens", User: "fgw", Body: map[string]any{"name": "OA 系统"},
+				Header: map[string]string{"Idempotency-Key": "token-1"}})
+		}
+		first := create()
+		want(t, first, http.StatusCreated)
+		secret := first.json(t)["token"].(string)
+		var stored int
+		if err := e.db.SQLX().Get(&stored, e.db.SQLX().Rebind(`SELECT COUNT(*) FROM idempotency_keys WHERE body LIKE ?`), "%"+secret[3:20]+"%"); err != nil {
+			t.Fatal(err)
+		}
+		if stored != 0 {
+			t.Fatal("the idempotency store keeps the token's secret")
+		}
+		again := create()
+		want(t, again, http.StatusCreated)
+		if again.Header.Get("Idempotent-Replayed") != "true" || again.json(t)["token"] != "" || again.json(t)["id"] != first.json(t)["id"] {
+			t.Fatalf("replay: %s", again.Body)
+		}
+		// A day later the key is free again: a new token is made.
+		e.on("2026-01-07")
+		third := create()
+		want(t, third, http.StatusCreated)
+		if third.Header.Get("Idempotent-Replayed") == "true" || third.json(t)["id"] == first.json(t)["id"] {
+			t.Fatalf("a key older than the retention still replays: %s", third.Body)
+		}
+	})
+}

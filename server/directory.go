@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -253,6 +254,11 @@ func (s *Server) createToken(c echo.Context) error {
 	}
 	_ = s.db.RecordSecurityEvent(c.Request().Context(), engine.SecurityEvent{OrgID: p.User.OrgID, At: now, Kind: "token_created",
 		Username: p.User.Username, UserID: p.User.ID, IP: c.RealIP(), Detail: t.Prefix})
+	// A retry with the same Idempotency-Key gets the token's record but
+	// not its secret: the idempotency store never holds a secret.
+	if redacted, err := json.Marshal(createdToken{APIToken: t, Token: ""}); err == nil {
+		c.Set(storedBodyKey, redacted)
+	}
 	return c.JSON(http.StatusCreated, createdToken{APIToken: t, Token: secret})
 }
 

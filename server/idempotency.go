@@ -98,9 +98,17 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 				hdr[k] = v
 			}
 		}
-		return s.db.CompleteIdempotencyKey(ctx, org, principal, key, status, hdr, rw.buf.Bytes())
+		stored := rw.buf.Bytes()
+		if redacted, ok := c.Get(storedBodyKey).([]byte); ok {
+			stored = redacted // a secret is shown once and never kept
+		}
+		return s.db.CompleteIdempotencyKey(ctx, org, principal, key, status, hdr, stored)
 	}
 }
+
+// storedBodyKey, set by a handler whose response holds a secret (a new
+// API token), is the body kept for replays instead of the one sent.
+const storedBodyKey = "juece.idempotency.stored_body"
 
 // idempotencyScope is whose keys these are: a signed-in user's, or, on the
 // public routes, the client address's within the organisation of the URL

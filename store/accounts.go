@@ -339,6 +339,13 @@ const IdempotencyAbandoned = 10 * time.Minute
 // When the key was claimed before it returns the stored record: Status 0
 // while the first request is still running.
 func (db *DB) ClaimIdempotencyKey(ctx context.Context, org int64, principal, key string, reqHash []byte, now time.Time) (*engine.IdempotencyRecord, error) {
+	// A completed key is kept for IdempotencyRetention; after that the
+	// key is free again (the stored response is forgotten).
+	if _, err := db.x.ExecContext(ctx, db.x.Rebind(`DELETE FROM idempotency_keys
+		WHERE org_id = ? AND principal = ? AND key = ? AND status <> 0 AND created_at < ?`),
+		org, principal, key, dbTime{now.Add(-IdempotencyRetention)}); err != nil {
+		return nil, translate(err)
+	}
 	conflictClause := `ON CONFLICT (org_id, principal, key) DO NOTHING`
 	res, err := db.x.ExecContext(ctx, db.x.Rebind(`INSERT INTO idempotency_keys (org_id, principal, key, request_hash, created_at)
 		VALUES (?, ?, ?, ?, ?) `+conflictClause), org, principal, key, reqHash, dbTime{now})
@@ -402,4 +409,20 @@ func clampLimit(n int) int {
 		return 50
 	}
 	return min(n, 200)
+}
+
+// IdempotencyRetention is how long the response to an Idempotency-Key is
+// kept for retries; older records are deleted (PurgeIdempotencyKeys).
+const IdempotencyRetention = 24 * time.Hour
+
+// PurgeIdempotencyKeys deletes the completed idempotency records older
+// than IdempotencyRetention at now, returning how many.
+func (db *DB) PurgeIdempotencyKeys(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`DELETE FROM idempotency_keys WHERE status <> 0 AND created_at < ?`),
+		dbTime{now.Add(-IdempotencyRetention)})
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }

@@ -50,6 +50,24 @@ func newServeCmd(opts *options) *cobra.Command {
 			// take effect here within a minute; a recomputation that a
 			// crash interrupted is finished in the background.
 			go a.calendars.Watch(ctx, time.Minute)
+			// Responses kept for Idempotency-Key retries are forgotten
+			// after store.IdempotencyRetention.
+			go func() {
+				t := time.NewTicker(time.Hour)
+				defer t.Stop()
+				for {
+					if n, err := a.db.PurgeIdempotencyKeys(ctx, a.engine.Now()); err != nil && ctx.Err() == nil {
+						log.Warn("purging idempotency keys", slog.String("error", err.Error()))
+					} else if n > 0 {
+						log.Info("idempotency keys purged", slog.Int64("count", n))
+					}
+					select {
+					case <-ctx.Done():
+						return
+					case <-t.C:
+					}
+				}
+			}()
 			go func() {
 				if n, err := a.calendars.Recompute(ctx, nil); err != nil && ctx.Err() == nil {
 					log.Warn("recomputing due dates", slog.String("error", err.Error()))
