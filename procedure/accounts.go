@@ -55,14 +55,23 @@ type Accounts struct {
 	store AccountStore
 	now   func() time.Time
 	ttl   time.Duration
-	limit *Limiter
+	// failures limits failed sign-ins per address and per account;
+	// pairFailures per account and address, more tightly.
+	failures, pairFailures *Limiter
+	mu                     sync.Mutex
+	knownAt                map[string]time.Time
 }
 
 // NewAccounts returns the sign-in use cases. now is the clock, ttl how
 // long a session lasts, loginPerMinute the sign-in attempts allowed per
 // minute per client address and per account.
 func NewAccounts(store AccountStore, now func() time.Time, ttl time.Duration, loginPerMinute int) *Accounts {
-	return &Accounts{store: store, now: now, ttl: ttl, limit: NewLimiter(loginPerMinute)}
+	pair := loginPerMinute / 2
+	if pair < 3 {
+		pair = 3
+	}
+	return &Accounts{store: store, now: now, ttl: ttl, failures: NewLimiter(loginPerMinute), pairFailures: NewLimiter(pair),
+		knownAt: map[string]time.Time{}}
 }
 
 // Login is a sign-in attempt.
@@ -96,11 +105,20 @@ func (a *Accounts) SignIn(ctx context.Context, in Login) (*SignedIn, error) {
 	if utf8.RuneCountInString(in.Password) > 200 || utf8.RuneCountInString(in.Username) > 100 || utf8.RuneCountInString(in.Organisation) > 100 {
 		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "password", MessageZh: "输入过长", Message: "input too long"}
 	}
-	if !a.limit.Allow("ip:"+in.IP) || !a.limit.Allow("user:"+in.Organisation+"/"+in.Username) {
+	// Only failures count (colleagues behind one office address sign in
+	// freely): per address, per account and address, and per account —
+	// the last waived for an address the account signed in from before,
+	// so that guesses from elsewhere never keep the owner out.
+	ipKey, acctKey := "ip:"+in.IP, "user:"+in.Organisation+"/"+in.Username
+	pairKey := acctKey + "|" + in.IP
+	if !a.failures.Has(ipKey) || !a.pairFailures.Has(pairKey) || (!a.failures.Has(acctKey) && !a.known(acctKey, in.IP)) {
 		return nil, RateLimited()
 	}
 	now := a.now()
 	fail := func(orgID, userID int64, detail string) error {
+		a.failures.Take(ipKey)
+		a.failures.Take(acctKey)
+		a.pairFailures.Take(pairKey)
 		_ = a.store.RecordSecurityEvent(ctx, engine.SecurityEvent{OrgID: orgID, At: now, Kind: "login_failed", Username: in.Username,
 			UserID: userID, IP: in.IP, Detail: detail})
 		return engine.Errorz(engine.CodeUnauthenticated, "机关代码、用户名或密码错误", "wrong organisation, username or password")
@@ -134,7 +152,36 @@ func (a *Accounts) SignIn(ctx context.Context, in Login) (*SignedIn, error) {
 		return nil, err
 	}
 	_ = a.store.RecordSecurityEvent(ctx, engine.SecurityEvent{OrgID: org.ID, At: now, Kind: "login_ok", Username: u.Username, UserID: u.ID, IP: in.IP})
+	a.remember(acctKey, in.IP)
 	return &SignedIn{User: u, Session: sess, Secret: secret}, nil
+}
+
+// knownFor is how long an address an account signed in from stays known.
+const knownFor = 30 * 24 * time.Hour
+
+// maxKnown bounds the remembered (account, address) pairs.
+const maxKnown = 100_000
+
+// known reports whether acct signed in successfully from ip recently.
+func (a *Accounts) known(acct, ip string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t, ok := a.knownAt[acct+"|"+ip]
+	return ok && time.Since(t) < knownFor
+}
+
+// remember notes a successful sign-in of acct from ip.
+func (a *Accounts) remember(acct, ip string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.knownAt) >= maxKnown {
+		for k, t := range a.knownAt {
+			if time.Since(t) > knownFor || len(a.knownAt) >= maxKnown {
+				delete(a.knownAt, k)
+			}
+		}
+	}
+	a.knownAt[acct+"|"+ip] = time.Now()
 }
 
 // Session resolves a session secret (from a cookie). Returns
@@ -199,7 +246,27 @@ func NewLimiter(perMinute int) *Limiter {
 func (l *Limiter) Allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.bucket(key, time.Now()).l.AllowN(time.Now(), 1)
+}
+
+// Has reports whether key has a token left, without taking it.
+func (l *Limiter) Has(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	now := time.Now()
+	return l.bucket(key, now).l.TokensAt(now) >= 1
+}
+
+// Take takes a token for key if one is left (a failure to count).
+func (l *Limiter) Take(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	l.bucket(key, now).l.AllowN(now, 1)
+}
+
+// bucket returns key's bucket, sweeping idle ones now and then; l.mu held.
+func (l *Limiter) bucket(key string, now time.Time) *bucket {
 	if now.Sub(l.swept) > 10*time.Minute {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > 10*time.Minute {
@@ -214,5 +281,5 @@ func (l *Limiter) Allow(key string) bool {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	return b.l.AllowN(now, 1)
+	return b
 }

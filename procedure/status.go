@@ -27,6 +27,10 @@ var statusOf = map[engine.Code]int{
 // RetryAfterSeconds is what a 503 tells clients to wait before retrying.
 const RetryAfterSeconds = 5
 
+// RateLimitedRetrySeconds is what a 429 tells clients to wait: the limits
+// refill within a minute.
+const RateLimitedRetrySeconds = 60
+
 // StatusOf is the HTTP status of an error code: every adapter answers a
 // refusal with the same status. An unknown code is 500.
 func StatusOf(code engine.Code) int {

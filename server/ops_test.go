@@ -110,3 +110,47 @@ func TestServer_ClientAddressTrustsOnlyConfiguredProxies(t *testing.T) {
 		t.Fatalf("trusted proxy, same client again: %d, want 429", c)
 	}
 }
+
+// Issue "hardening": sign-in resists guessing without locking people out.
+// Only failures count: nineteen colleagues behind one office address sign
+// in one after another; guesses at one account from fourteen addresses
+// exhaust the account's limit, yet its owner still signs in from the
+// address used before, and the guessing addresses are answered 429 with
+// Retry-After.
+func TestServer_LoginResistsGuessingWithoutLockingPeopleOut(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *server.Config) { c.LoginRate, c.TrustedProxies = 10, []string{"192.0.2.0/24"} })
+	login := func(ip, user, password string) *resp {
+		return e.do(t, req{Method: "POST", Path: "/api/v1/auth/login", Header: map[string]string{"X-Forwarded-For": ip},
+			Body: map[string]any{"organisation": "demo", "username": user, "password": password}})
+	}
+	// The office: everyone behind 203.0.113.7 signs in, several times.
+	for range 2 {
+		for _, s := range seedUsers {
+			if r := login("203.0.113.7", s.name, Password); r.Status != http.StatusOK {
+				t.Fatalf("%s behind the office address: %d", s.name, r.Status)
+			}
+		}
+	}
+	// The owner of fgw has signed in from 198.51.100.5 before.
+	want(t, login("198.51.100.5", "fgw", Password), http.StatusOK)
+	// Guesses at fgw from fourteen addresses, three each.
+	refused := 0
+	for i := range 14 {
+		for range 3 {
+			r := login(fmt.Sprintf("100.64.0.%d", i+1), "fgw", "guess")
+			if r.Status == http.StatusTooManyRequests {
+				refused++
+				if r.Header.Get("Retry-After") == "" {
+					t.Fatal("429 without Retry-After")
+				}
+			}
+		}
+	}
+	if refused == 0 {
+		t.Fatal("42 guesses at one account from 14 addresses were never limited")
+	}
+	// The owner is not kept out from the address used before…
+	want(t, login("198.51.100.5", "fgw", Password), http.StatusOK)
+	// …and colleagues of other accounts are not touched.
+	want(t, login("203.0.113.7", "zfb", Password), http.StatusOK)
+}

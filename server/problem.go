@@ -100,6 +100,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		ee, status := problemOf(err)
+		if ee.Code == engine.CodeRateLimited {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RateLimitedRetrySeconds))
+		}
 		if ee.Code == engine.CodeUnavailable {
 			log.WarnContext(c.Request().Context(), "database unavailable", slog.String("path", c.Path()), slog.Any("error", err))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RetryAfterSeconds))

@@ -171,6 +171,9 @@ func (w *Web) errorPage(err error, c echo.Context) {
 		}
 	}
 	status := procedure.StatusOf(ee.Code)
+	if ee.Code == engine.CodeRateLimited {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RateLimitedRetrySeconds))
+	}
 	if ee.Code == engine.CodeUnavailable {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(procedure.RetryAfterSeconds))
 	} else if status >= 500 {
