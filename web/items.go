@@ -39,11 +39,13 @@ func pathInt(c echo.Context, name string) (int64, error) {
 // ── the list ────────────────────────────────────────────────────────────────
 
 type itemsData struct {
-	Page      *procedure.ItemPage
-	Filter    procedure.ItemFilter
+	Page   *procedure.ItemPage
+	Filter procedure.ItemFilter
+	// State is the state filtered on, "" for any.
 	State     string
 	Workflows []*engine.Definition
 	Stages    []stageOption
+	States    []stageOption
 	Depts     []engine.Department
 	Creatable []*engine.Definition
 	Titles    map[string]engine.Text
@@ -62,13 +64,16 @@ func (w *Web) itemsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
 	f := procedure.ItemFilter{Workflow: q.Get("workflow"), Stage: q.Get("stage"), Text: q.Get("q"), Overdue: q.Get("overdue") == "1"}
+	if st := q.Get("state"); st != "" {
+		f.States = []string{st}
+	}
 	if d := q.Get("department"); d != "" {
 		f.DepartmentID, _ = strconv.ParseInt(d, 10, 64)
 	}
 	if cur := q.Get("cursor"); cur != "" {
 		f.Cursor, _ = strconv.ParseInt(cur, 10, 64)
 	}
-	data := itemsData{Filter: f, Workflows: w.svc.Engine().Workflows().All(), Titles: map[string]engine.Text{}}
+	data := itemsData{Filter: f, State: q.Get("state"), Workflows: w.svc.Engine().Workflows().All(), Titles: map[string]engine.Text{}}
 	for _, d := range data.Workflows {
 		data.Titles[d.ID] = d.Title
 		if d.Create != nil && slices.ContainsFunc(d.Create.Roles, v.Actor.Has) {
@@ -80,6 +85,11 @@ func (w *Web) itemsPage(c echo.Context) error {
 		for _, st := range d.StateStages() {
 			if !slices.ContainsFunc(data.Stages, func(o stageOption) bool { return o.Name == st }) {
 				data.Stages = append(data.Stages, stageOption{Name: st, Label: d.StageLabel(st)})
+			}
+		}
+		for _, st := range d.States {
+			if !slices.ContainsFunc(data.States, func(o stageOption) bool { return o.Name == st.Name }) {
+				data.States = append(data.States, stageOption{Name: st.Name, Label: st.Label})
 			}
 		}
 	}

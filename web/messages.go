@@ -102,6 +102,7 @@ func init() {
 		"items.search":     {"标题包含", "Title contains"},
 		"items.workflow":   {"流程", "Procedure"},
 		"items.stage":      {"阶段", "Stage"},
+		"items.state":      {"状态", "State"},
 		"items.department": {"承办单位", "Organizer"},
 		"items.overdue":    {"只看已逾期", "Overdue only"},
 		"items.all":        {"全部", "All"},
