@@ -3,6 +3,7 @@ package procedure
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -69,6 +70,8 @@ const (
 	maxDepartmentName = 100
 	maxLawFirmName    = 200
 	maxUsername       = 64
+	maxDisplayName    = 100
+	maxLicenceNo      = 64
 )
 
 // notPermitted is the refusal of a directory operation the actor's roles
@@ -257,6 +260,13 @@ func (d *Directory) CreateUser(ctx context.Context, actor engine.Actor, nu NewUs
 	if name == "" {
 		name = nu.Username
 	}
+	if utf8.RuneCountInString(name) > maxDisplayName {
+		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "display_name", MessageZh: fmt.Sprintf("姓名不能超过%d个字符", maxDisplayName),
+			Message: fmt.Sprintf("display_name is at most %d characters", maxDisplayName)}
+	}
+	if err := separateDuties(nu.Roles); err != nil {
+		return nil, err
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), bcrypt.DefaultCost)
 	if err != nil {
 		return nil, engine.Internal(err)
@@ -306,6 +316,20 @@ func (d *Directory) UpdateUser(ctx context.Context, actor engine.Actor, id int64
 	}
 	if id == actor.UserID && ch.Active != nil && !*ch.Active {
 		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "active", MessageZh: "不能停用自己的账号", Message: "you cannot deactivate your own account"}
+	}
+	if id == actor.UserID && ch.Roles != nil && !sameRoles(*ch.Roles, actor.Roles) {
+		// 等级保护 三员分立: nobody grants or takes away their own roles.
+		return nil, &engine.Error{Code: engine.CodeForbidden, Field: "roles", MessageZh: "不能更改自己的角色，须由另一名管理员办理",
+			Message: "you cannot change your own roles; another administrator must"}
+	}
+	if ch.DisplayName != nil && utf8.RuneCountInString(strings.TrimSpace(*ch.DisplayName)) > maxDisplayName {
+		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "display_name", MessageZh: fmt.Sprintf("姓名不能超过%d个字符", maxDisplayName),
+			Message: fmt.Sprintf("display_name is at most %d characters", maxDisplayName)}
+	}
+	if ch.Roles != nil {
+		if err := separateDuties(*ch.Roles); err != nil {
+			return nil, err
+		}
 	}
 	if id <= 0 {
 		return nil, noSuchUser()
@@ -495,8 +519,9 @@ func (d *Directory) CreateCounsel(ctx context.Context, actor engine.Actor, nc Ne
 		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "contract_from", MessageZh: "聘用合同起止日期无效", Message: "contract dates are invalid (YYYY-MM-DD, from <= to)"}
 	}
 	lic := strings.TrimSpace(nc.LicenceNo)
-	if lic == "" {
-		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "licence_no", MessageZh: "律师执业证号不能为空", Message: "licence number is required"}
+	if lic == "" || utf8.RuneCountInString(lic) > maxLicenceNo {
+		return nil, &engine.Error{Code: engine.CodeInvalid, Field: "licence_no", MessageZh: fmt.Sprintf("律师执业证号不能为空且不超过%d个字符", maxLicenceNo),
+			Message: fmt.Sprintf("licence number is required (at most %d characters)", maxLicenceNo)}
 	}
 	cn := engine.Counsel{OrgID: actor.OrgID, UserID: nc.UserID, LawFirmID: nc.LawFirmID, LicenceNo: lic,
 		ContractFrom: from.String(), ContractTo: to.String()}
@@ -567,4 +592,28 @@ func (d *Directory) CounselRoster(ctx context.Context, actor engine.Actor) (entr
 // public has no account).
 func AccountRoles() []engine.Role {
 	return slices.DeleteFunc(slices.Clone(engine.KnownRoles), func(r engine.Role) bool { return r == engine.RolePublic })
+}
+
+// procedureRoles are the roles that act in the procedure; an account
+// administrator holds none of them, nor the auditor's (separation of
+// duties: the one who makes accounts neither decides nor audits).
+var procedureRoles = []engine.Role{engine.RoleOrganizer, engine.RoleSecretariat, engine.RoleLegalOffice, engine.RoleCounsel,
+	engine.RoleExpert, engine.RoleRiskAssessor, engine.RoleMember, engine.RoleChiefExecutive, engine.RoleExecutor,
+	engine.RoleEvaluator, engine.RoleAuditor}
+
+// separateDuties refuses an account that would be both the administrator
+// and a procedural role or the auditor (等级保护 三员分立): otherwise an
+// administrator could grant itself the chief executive's role and decide.
+func separateDuties(roles []engine.Role) error {
+	if !slices.Contains(roles, engine.RoleAdmin) {
+		return nil
+	}
+	for _, r := range roles {
+		if slices.Contains(procedureRoles, r) {
+			return &engine.Error{Code: engine.CodeInvalid, Field: "roles",
+				MessageZh: "系统管理员不能同时担任办理、决策或审计角色（" + r.Label().Zh + "）",
+				Message:   "an administrator cannot also hold a procedural or audit role (" + string(r) + ")"}
+		}
+	}
+	return nil
 }

@@ -263,3 +263,42 @@ func TestChainProblem_NamesEveryProblemTheVerifierReports(t *testing.T) {
 		t.Errorf("fallback: %+v", got)
 	}
 }
+
+// Issue "hardening", separation of duties (等级保护 三员分立): nobody
+// changes their own roles, and an administrator can hold no procedural
+// or audit role — so an administrator cannot make itself the chief
+// executive and decide; names have length limits (a 330,000-character
+// name was accepted before). Each refusal changes nothing.
+func TestDirectory_SeparatesDutiesAndBoundsNames(t *testing.T) {
+	ctx := context.Background()
+	d, db, admin, _, _ := directory(t)
+	roles := []engine.Role{engine.RoleAdmin, engine.RoleChiefExecutive}
+	_, err := d.UpdateUser(ctx, admin, admin.UserID, procedure.UserChange{Roles: &roles}, "10.0.0.1")
+	if engine.ErrorCode(err) != engine.CodeForbidden {
+		t.Fatalf("an administrator granting itself the chief executive's role: %v", err)
+	}
+	other, err := d.CreateUser(ctx, admin, procedure.NewUser{Username: "admin2", Password: "a-long-password", Roles: []engine.Role{engine.RoleAdmin}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rs := range [][]engine.Role{{engine.RoleAdmin, engine.RoleSecretariat}, {engine.RoleAdmin, engine.RoleAuditor}} {
+		if _, err := d.UpdateUser(ctx, admin, other.ID, procedure.UserChange{Roles: &rs}, ""); engine.ErrorCode(err) != engine.CodeInvalid {
+			t.Fatalf("another administrator given %v: %v", rs, err)
+		}
+		if _, err := d.CreateUser(ctx, admin, procedure.NewUser{Username: "x" + string(rs[1]), Password: "a-long-password", Roles: rs}, ""); engine.ErrorCode(err) != engine.CodeInvalid {
+			t.Fatalf("an account created with %v: %v", rs, err)
+		}
+	}
+	long := strings.Repeat("名", 330_000)
+	if _, err := d.CreateUser(ctx, admin, procedure.NewUser{Username: "long", DisplayName: long, Password: "a-long-password"}, ""); engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Fatalf("a 330,000-character name: %v", err)
+	}
+	if _, err := d.UpdateUser(ctx, admin, other.ID, procedure.UserChange{DisplayName: &long}, ""); engine.ErrorCode(err) != engine.CodeInvalid {
+		t.Fatalf("renaming to 330,000 characters: %v", err)
+	}
+	me, _ := db.GetUser(ctx, admin.OrgID, admin.UserID)
+	again, _ := db.GetUser(ctx, admin.OrgID, other.ID)
+	if len(me.Roles) != 1 || len(again.Roles) != 1 || again.DisplayName != "admin2" {
+		t.Fatalf("a refused change was applied: %v %v %q", me.Roles, again.Roles, again.DisplayName)
+	}
+}
