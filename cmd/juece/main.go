@@ -61,7 +61,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&opts.db, "db", envOr("JUECE_DB", "sqlite:juece.db"), "database: sqlite:PATH or a postgres:// URL (env JUECE_DB)")
 	pf.StringVar(&opts.workflows, "workflows", envOr("JUECE_WORKFLOWS", ""), "directory of workflow definitions that extend or override the shipped ones (env JUECE_WORKFLOWS)")
 	pf.StringVar(&opts.calendars, "calendars", envOr("JUECE_CALENDARS", ""), "directory of holiday calendar files that extend the shipped ones (env JUECE_CALENDARS)")
-	root.AddCommand(newServeCmd(opts), newMigrateCmd(opts), newWorkflowCmd(opts), newAuditCmd(opts),
+	root.AddCommand(newServeCmd(opts), newMigrateCmd(opts), newBackupCmd(opts), newWorkflowCmd(opts), newAuditCmd(opts),
 		newOrgCmd(opts), newUserCmd(opts), newTokenCmd(opts), newCalendarCmd(opts))
 	return root
 }
