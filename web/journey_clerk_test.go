@@ -161,6 +161,21 @@ func TestPages_CSRFOtherGovernmentAndLanguage(t *testing.T) {
 		t.Fatal("a forged form changed the item")
 	}
 
+	// A form field holding NUL is refused before anything happens.
+	page, err := c.Get(fmt.Sprintf("%s/items/%d", s.URL, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := between(readAll(t, page), `name="_csrf" value="`, `"`)
+	resp, err = c.PostForm(fmt.Sprintf("%s/items/%d/events/record_department_consultation", s.URL, id),
+		url.Values{"_csrf": {token}, "f.departments": {"住建局\x00"}, "f.agreed": {"true"}, "version": {fmt.Sprint(before)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "控制字符") || s.version(id) != before {
+		t.Fatalf("a form field with NUL: %d (version %d → %d)\n%.300s", resp.StatusCode, before, s.version(id), body)
+	}
+
 	// Another government's secretariat and auditor sees nothing of it.
 	c = s.client()
 	login("other", "zfb")

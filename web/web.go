@@ -107,6 +107,7 @@ func New(cfg Config) (*Web, error) {
 	}}))
 	e.Use(w.limitBody)
 	e.Use(w.language)
+	e.Use(w.cleanInput)
 
 	static, _ := fs.Sub(Static, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static))))))
