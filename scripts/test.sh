@@ -68,3 +68,13 @@ echo "test: go vet ./..."
 go vet ./...
 echo "test: go test ./... (PostgreSQL at ${url%%\?*})"
 go test -count=1 -timeout 15m "$@" ./...
+
+# A short run of each fuzz target (their seed corpora already ran above):
+# the loaders, the text checks and the API's request bodies. Longer runs:
+# JUECE_FUZZTIME=5m make test.
+fuzztime="${JUECE_FUZZTIME:-10s}"
+for target in ./workflows:FuzzParse_AnyBytesGiveADefinitionOrAnError ./calendars:FuzzParse_AnyBytesGiveAValidNoticeOrAnError \
+  ./engine:FuzzCheckStrings_AcceptsOnlyCleanText ./server:FuzzAPI_RequestBodiesNeverGive500; do
+  echo "test: fuzz ${target#*:} for $fuzztime"
+  go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
+done

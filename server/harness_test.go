@@ -39,7 +39,7 @@ type account struct {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	srv   *server.Server
 	cals  *procedure.Calendars
@@ -86,7 +86,7 @@ const metricsToken = "metrics-secret-for-tests"
 // Password is the password of every seeded account.
 const Password = "correct-horse-battery"
 
-func newEnv(t *testing.T, dialect string, configure ...func(*server.Config)) *env {
+func newEnv(t testing.TB, dialect string, configure ...func(*server.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "api.db")
