@@ -83,11 +83,21 @@ func (s *Service) Fire(ctx context.Context, actor engine.Actor, id int64, event 
 		expected = it.Version
 	}
 	in.Via = "" // the generic action is never a meeting
-	res, err := s.eng.FireLoaded(ctx, it, event, actor, in, expected)
+	tr, err := s.eng.PrepareLoaded(ctx, it, event, actor, in, expected)
 	if err != nil {
 		return nil, err
 	}
-	return s.fired(res, actor)
+	f, err := s.fired(&engine.Result{Item: tr.Item, Event: tr.Event}, actor)
+	if err != nil {
+		return nil, err
+	}
+	// An idempotent request's answer is rendered now and committed with
+	// the transition: a crash in between never loses it.
+	engine.IdempotentReplyFrom(ctx).Fill(f)
+	if err := s.store.CommitTransition(ctx, tr.Item, tr.ExpectedVersion, tr.Event); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 func (s *Service) fired(res *engine.Result, actor engine.Actor) (*Fired, error) {

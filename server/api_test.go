@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/juece/juece/internal/scenario"
+	"github.com/juece/juece/server"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -176,6 +178,38 @@ func TestAPI_IdempotencyNeverKeepsASecretAndExpires(t *testing.T) {
 		want(t, third, http.StatusCreated)
 		if third.Header.Get("Idempotent-Replayed") == "true" || third.json(t)["id"] == first.json(t)["id"] {
 			t.Fatalf("a key older than the retention still replays: %s", third.Body)
+		}
+	})
+}
+
+// Issue "hardening": idempotency that survives a crash. The answer to an
+// event sent with an Idempotency-Key is committed with the event itself:
+// when the process dies after the commit and before answering, the retry
+// returns that answer (the same bytes the handler produced), and the
+// event is not applied twice. On both databases.
+func TestAPI_IdempotentRetryAfterACrashReturnsTheAnswerAndActsOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.createItem(t)
+		e.walk(t, id, "record_department_consultation")
+		path := fmt.Sprintf("/api/v1/items/%d/events/record_department_consultation", id)
+		body := map[string]any{"payload": map[string]any{"departments": []any{"住建局"}, "agreed": true}}
+		key := map[string]string{"Idempotency-Key": "consult-1"}
+		die := true
+		server.SetDieAfterHandler(e.srv, func() bool { d := die; die = false; return d })
+		lost := e.do(t, req{Method: "POST", Path: path, User: "fgw", Body: body, Header: key})
+		events := func() int {
+			return len(e.do(t, req{Method: "GET", Path: fmt.Sprintf("/api/v1/items/%d/audit", id), User: "audit"}).json(t)["events"].([]any))
+		}
+		before := events()
+		// The retry after the "restart": the stored answer, replayed.
+		retry := e.do(t, req{Method: "POST", Path: path, User: "fgw", Body: body, Header: key})
+		want(t, retry, http.StatusOK)
+		if retry.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(retry.Body, lost.Body) || retry.Header.Get("ETag") != lost.Header.Get("ETag") {
+			t.Fatalf("the retry after a crash: replayed %q, same body %v\nfirst %s\nretry %s", retry.Header.Get("Idempotent-Replayed"),
+				bytes.Equal(retry.Body, lost.Body), lost.Body, retry.Body)
+		}
+		if after := events(); after != before {
+			t.Fatalf("the retry acted again: %d events, then %d", before, after)
 		}
 	})
 }

@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/juece/juece/engine"
+	"github.com/juece/juece/procedure"
 	"github.com/labstack/echo/v4"
 )
 
@@ -79,11 +81,26 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 
+		// The answer of an effect the use case commits itself (an event)
+		// is rendered by the use case and stored in the effect's own
+		// transaction; anything else is stored after the handler.
+		reply := &engine.IdempotentReply{Org: org, Principal: principal, Key: key}
+		if _, pretty := c.QueryParams()["pretty"]; !pretty {
+			reply.Render = renderReply
+		}
+		c.SetRequest(c.Request().WithContext(engine.WithIdempotentReply(ctx, reply)))
+
 		// Record what the handler (or the error handler) writes.
 		rw := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rw
 		if err := next(c); err != nil {
 			c.Error(err)
+		}
+		if s.dieAfterHandler != nil && s.dieAfterHandler() {
+			return nil // a test's crash: nothing after this point runs
+		}
+		if reply.Stored {
+			return nil // committed with the effect
 		}
 		status := c.Response().Status
 		if status >= 500 || status == http.StatusTooManyRequests {
@@ -132,4 +149,19 @@ type recorder struct {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.buf.Write(b)
 	return r.ResponseWriter.Write(b)
+}
+
+// renderReply renders a use case's result as the handler will send it
+// (echo's JSON encoding, status and headers), for storing with the effect.
+// Results it does not know give no reply.
+func renderReply(result any) (int, map[string]string, []byte) {
+	f, ok := result.(*procedure.Fired)
+	if !ok {
+		return 0, nil, nil
+	}
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(f); err != nil {
+		return 0, nil, nil
+	}
+	return http.StatusOK, map[string]string{echo.HeaderContentType: echo.MIMEApplicationJSON, "ETag": etag(f.Version)}, b.Bytes()
 }

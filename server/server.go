@@ -77,6 +77,10 @@ type Server struct {
 	accounts *procedure.Accounts
 	public   *procedure.Limiter
 	metrics  *metrics
+	// dieAfterHandler, set by tests, makes the idempotency layer stop
+	// right after the handler when it returns true, as a process killed
+	// between the commit and the answer would.
+	dieAfterHandler func() bool
 }
 
 // New builds the server. It returns an error when the configuration is

@@ -176,7 +176,8 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 	}
 	var n int64
 	var err error
-	if db.dialect == Postgres {
+	reply := engine.IdempotentReplyFrom(ctx)
+	if db.dialect == Postgres && !reply.Ready() {
 		rec, err := recordJSON(it.Record)
 		if err != nil {
 			return err
@@ -198,13 +199,19 @@ func (db *DB) CommitTransition(ctx context.Context, it *engine.Item, expectedVer
 			if n, err = updateItemInTx(ctx, tx, it, expectedVersion); err != nil || n == 0 {
 				return err
 			}
-			return insertEvent(ctx, tx, ev)
+			if err := insertEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+			return storeReply(ctx, tx, reply)
 		})
 		if err != nil {
 			return err
 		}
 	}
 	if n == 1 {
+		if reply.Ready() {
+			reply.Stored = true
+		}
 		return nil
 	}
 	// Nothing written: either the item is gone from this organisation or
@@ -349,4 +356,22 @@ func (db *DB) ItemOrg(ctx context.Context, id int64) (int64, error) {
 		return 0, itemNotFound()
 	}
 	return org, translate(err)
+}
+
+// storeReply writes an idempotent request's answer in the transaction of
+// its effect (see engine.IdempotentReply); nothing when there is none.
+func storeReply(ctx context.Context, tx *sqlx.Tx, r *engine.IdempotentReply) error {
+	if !r.Ready() {
+		return nil
+	}
+	h, _ := json.Marshal(r.Headers)
+	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE idempotency_keys SET status = ?, headers = ?, body = ?
+		WHERE org_id = ? AND principal = ? AND key = ? AND status = 0`), r.Status, string(h), r.Body, r.Org, r.Principal, r.Key)
+	if err != nil {
+		return translate(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return engine.Errorz(engine.CodeConflict, "该请求已由另一次重试处理", "another try of this request was processed")
+	}
+	return nil
 }
